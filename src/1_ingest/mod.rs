@@ -1,0 +1,298 @@
+//! Stage 1, ingest: find return files, read each one once, and hand the cells
+//! of its `Return`, `Cohort` and `Offences` sheets on as plain values.
+//!
+//! The only module that uses calamine. Invariants:
+//! - the format comes from the first bytes, not the extension (§9);
+//! - limits are checked before anything large is allocated: file size, what
+//!   a zip declares, rows and columns beyond Excel's grid, cells per sheet;
+//! - sheets are read cell by cell where the format allows (xlsx, xlsb), never
+//!   as one rectangle, and cells keep their real 0-based (row, column);
+//! - nothing here judges the data: a cell is passed on as found.
+
+mod discover;
+mod sniff;
+
+pub use discover::{discover, Found, Skipped};
+
+use calamine::{CellErrorType, Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
+use std::io::Cursor;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+        }
+    }
+}
+
+/// Limits on what one file may make `pmf` allocate. Over a limit is F01.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_unzipped_bytes: u64,
+    pub max_zip_entries: usize,
+    pub max_cells_per_sheet: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: 50 << 20,
+            max_unzipped_bytes: 500 << 20,
+            max_zip_entries: 1000,
+            max_cells_per_sheet: 2_000_000,
+        }
+    }
+}
+
+/// Excel's grid: 1,048,576 rows by 16,384 columns.
+pub const MAX_ROWS: u32 = 1_048_576;
+pub const MAX_COLS: u32 = 16_384;
+
+/// A cell's value as found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+    /// A number in a cell formatted as a date: an Excel serial in the
+    /// workbook's date system.
+    DateSerial(f64),
+    Bool(bool),
+    /// An error cell, named as Excel shows it (`#REF!`).
+    Error(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub row: u32,
+    pub col: u32,
+    pub value: Value,
+}
+
+/// One sheet's non-empty cells, row-major.
+#[derive(Debug, Clone, Default)]
+pub struct SheetCells {
+    /// The name as it is in the workbook.
+    pub name: String,
+    pub cells: Vec<Cell>,
+}
+
+/// What ingest hands to validation.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub format: Format,
+    pub date1904: bool,
+    /// Every sheet name in the workbook, in order.
+    pub sheet_names: Vec<String>,
+    /// The sheets asked for that exist, by the wanted name's position.
+    pub sheets: Vec<Option<SheetCells>>,
+}
+
+/// Names match case-insensitively, ignoring surrounding spaces (§1).
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Read the `wanted` sheets of one file already in memory. An `Err` is one
+/// F01 message saying what is wrong and what to do.
+pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book, String> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(format!(
+            "the file is {} bytes, over the limit of {} (--max-file-mb); a return is normally well under 1 MB",
+            bytes.len(),
+            limits.max_file_bytes
+        ));
+    }
+    let (format, date1904) = sniff::sniff(bytes, limits)?;
+    let cursor = Cursor::new(bytes);
+    let opened = |e: &dyn std::fmt::Display| {
+        let msg = e.to_string();
+        if msg.to_lowercase().contains("password") {
+            "the workbook is password-protected; remove the password and send it again".to_string()
+        } else {
+            format!("the {} file cannot be read ({msg}); open it in Excel, save it again and resend it", format.name())
+        }
+    };
+    match format {
+        Format::Xlsx => {
+            let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| opened(&e))?;
+            let names = wb.sheet_names();
+            let mut sheets = Vec::new();
+            for want in wanted {
+                let Some(name) = names.iter().find(|n| same_name(n, want)).cloned() else {
+                    sheets.push(None);
+                    continue;
+                };
+                let mut rdr = wb.worksheet_cells_reader(&name).map_err(|e| opened(&e))?;
+                let mut out = SheetCells { name: name.clone(), cells: Vec::new() };
+                while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
+                    let (r, c) = cell.get_position();
+                    push_cell(&mut out, r, c, from_ref(cell.get_value()), limits)?;
+                }
+                sort_cells(&mut out);
+                sheets.push(Some(out));
+            }
+            Ok(Book { format, date1904, sheet_names: names, sheets })
+        }
+        Format::Xlsb => {
+            let mut wb: Xlsb<_> = Xlsb::new(cursor).map_err(|e| opened(&e))?;
+            let date1904 = wb.has_1904_epoch();
+            let names = wb.sheet_names();
+            let mut sheets = Vec::new();
+            for want in wanted {
+                let Some(name) = names.iter().find(|n| same_name(n, want)).cloned() else {
+                    sheets.push(None);
+                    continue;
+                };
+                let mut rdr = wb.worksheet_cells_reader(&name).map_err(|e| opened(&e))?;
+                let mut out = SheetCells { name: name.clone(), cells: Vec::new() };
+                while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
+                    let (r, c) = cell.get_position();
+                    push_cell(&mut out, r, c, from_ref(cell.get_value()), limits)?;
+                }
+                sort_cells(&mut out);
+                sheets.push(Some(out));
+            }
+            Ok(Book { format, date1904, sheet_names: names, sheets })
+        }
+        Format::Xls => {
+            let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| opened(&e))?;
+            let date1904 = wb.has_1904_epoch();
+            read_ranges(&mut wb, format, date1904, wanted, limits, &opened)
+        }
+        Format::Ods => {
+            let mut wb: Ods<_> = Ods::new(cursor).map_err(|e| opened(&e))?;
+            read_ranges(&mut wb, format, false, wanted, limits, &opened)
+        }
+    }
+}
+
+/// Formats calamine parses whole at open (xls, ods): walk the used cells.
+fn read_ranges<'a, R: Reader<Cursor<&'a [u8]>>>(
+    wb: &mut R,
+    format: Format,
+    date1904: bool,
+    wanted: &[&str],
+    limits: &Limits,
+    opened: &dyn Fn(&dyn std::fmt::Display) -> String,
+) -> Result<Book, String>
+where
+    R::Error: std::fmt::Display,
+{
+    let names = wb.sheet_names();
+    let mut sheets = Vec::new();
+    for want in wanted {
+        let Some(name) = names.iter().find(|n| same_name(n, want)).cloned() else {
+            sheets.push(None);
+            continue;
+        };
+        let range = wb.worksheet_range(&name).map_err(|e| opened(&e))?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut out = SheetCells { name: name.clone(), cells: Vec::new() };
+        for (r, c, v) in range.used_cells() {
+            push_cell(&mut out, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
+        }
+        sort_cells(&mut out);
+        sheets.push(Some(out));
+    }
+    Ok(Book { format, date1904, sheet_names: names, sheets })
+}
+
+fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, limits: &Limits) -> Result<(), String> {
+    let Some(value) = value else { return Ok(()) };
+    if row >= MAX_ROWS || col >= MAX_COLS {
+        return Err(format!(
+            "sheet {:?} has a cell beyond Excel's last row and column (row {}, column {}); the file is damaged",
+            out.name,
+            row as u64 + 1,
+            col as u64 + 1
+        ));
+    }
+    if out.cells.len() as u64 >= limits.max_cells_per_sheet {
+        return Err(format!(
+            "sheet {:?} has more than {} filled cells (--max-cells); a return is far smaller: \
+             check for a stray fill or formatting down to the bottom of the sheet",
+            out.name, limits.max_cells_per_sheet
+        ));
+    }
+    out.cells.push(Cell { row, col, value });
+    Ok(())
+}
+
+fn sort_cells(sheet: &mut SheetCells) {
+    sheet.cells.sort_by_key(|c| (c.row, c.col));
+}
+
+fn error_name(e: &CellErrorType) -> Value {
+    Value::Error(e.to_string())
+}
+
+fn from_ref(v: &DataRef<'_>) -> Option<Value> {
+    Some(match v {
+        DataRef::Int(i) => Value::Number(*i as f64),
+        DataRef::Float(f) => Value::Number(*f),
+        DataRef::String(s) => Value::Text(s.clone()),
+        DataRef::SharedString(s) => Value::Text((*s).to_string()),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(d) if d.is_datetime() => Value::DateSerial(d.as_f64()),
+        DataRef::DateTime(d) => Value::Number(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Text(s.clone()),
+        DataRef::Error(e) => error_name(e),
+        DataRef::Empty => return None,
+    })
+}
+
+fn from_data(v: &Data) -> Option<Value> {
+    Some(match v {
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(d) if d.is_datetime() => Value::DateSerial(d.as_f64()),
+        Data::DateTime(d) => Value::Number(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => error_name(e),
+        Data::Empty => return None,
+    })
+}
+
+/// Read a file's bytes and their SHA-256 (hex). A file over the size limit
+/// is hashed as a stream and not kept: the `Err` is its F01 message.
+pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String), String> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| format!("the file cannot be opened ({e}); check it is not open or locked, and resend it");
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err("a folder, not a file".into());
+    }
+    if meta.len() > limits.max_file_bytes {
+        return Err(format!(
+            "the file is {} bytes, over the limit of {} (--max-file-mb); a return is normally well under 1 MB",
+            meta.len(),
+            limits.max_file_bytes
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    let sha = sha256_hex(&bytes);
+    Ok((bytes, sha))
+}
+
+/// SHA-256 (hex) of bytes, for outputs.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

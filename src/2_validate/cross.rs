@@ -1,0 +1,264 @@
+//! Checks across returns (X01–X05) and combining (§4.1, §10): which return
+//! is used for each scheme-month, and the offence ledger.
+//!
+//! Invariants: only usable returns compete; the latest Submitted on wins; a
+//! tie for latest uses none (X02). The ledger has one entry per (PPO ID,
+//! Offence ref), ordered by Submitted on, then period, then file name.
+
+use super::{Checked, Offence, Verdict};
+use crate::calendar::{uk, Month};
+use crate::issue::{Issue, Rule};
+use crate::register::Register;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap};
+
+/// One offence of the ledger, with where it came from.
+#[derive(Debug, Clone)]
+pub struct LedgerEntry {
+    pub offence: Offence,
+    pub scheme: String,
+    pub period: Month,
+    /// Index into the checked returns.
+    pub source: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Combined {
+    /// The return used for each (scheme, month).
+    pub used: BTreeMap<(String, Month), usize>,
+    /// Every placed return for each (scheme, month), usable or not.
+    pub received: BTreeMap<(String, Month), Vec<usize>>,
+    /// (PPO ID, Offence ref) -> the latest values.
+    pub ledger: BTreeMap<(String, String), LedgerEntry>,
+}
+
+fn placed(c: &Checked) -> Option<(String, Month)> {
+    Some((c.meta.scheme.clone()?, c.meta.period?))
+}
+
+/// Which return is used for each scheme-month, and the ledger. Pure: reads
+/// the verdicts `cross_check` set.
+pub fn combine(checked: &[Checked]) -> Combined {
+    let mut out = Combined::default();
+    for (i, c) in checked.iter().enumerate() {
+        if let Some(key) = placed(c) {
+            out.received.entry(key.clone()).or_default().push(i);
+            if c.verdict.usable() {
+                out.used.insert(key, i);
+            }
+        }
+    }
+    let mut order: Vec<usize> = out.used.values().copied().collect();
+    order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
+    for i in order {
+        let c = &checked[i];
+        let (Some(scheme), Some(period)) = (&c.meta.scheme, c.meta.period) else { continue };
+        for o in &c.offences {
+            out.ledger.insert(
+                (o.ppo_id.clone(), o.offence_ref.clone()),
+                LedgerEntry { offence: o.clone(), scheme: scheme.clone(), period, source: i },
+            );
+        }
+    }
+    out
+}
+
+fn ledger_order(c: &Checked) -> (Option<NaiveDate>, Option<Month>, String) {
+    (c.meta.submitted_on, c.meta.period, c.file.clone())
+}
+
+/// Apply X01–X05 to a batch of checked returns: issues and verdicts.
+pub fn cross_check(checked: &mut [Checked], _register: &Register) {
+    supersede(checked);
+    let combined = combine(checked);
+    lost_people(checked, &combined);
+    double_schemes(checked, &combined);
+    changed_offences(checked);
+}
+
+/// X01, X02: the latest usable return of a scheme-month wins.
+fn supersede(checked: &mut [Checked]) {
+    let mut groups: BTreeMap<(String, Month), Vec<usize>> = BTreeMap::new();
+    for (i, c) in checked.iter().enumerate() {
+        if let (Some(key), true) = (placed(c), c.verdict.usable()) {
+            groups.entry(key).or_default().push(i);
+        }
+    }
+    for ((scheme, month), mut idx) in groups {
+        if idx.len() < 2 {
+            continue;
+        }
+        idx.sort_by(|&a, &b| {
+            (checked[b].meta.submitted_on, &checked[b].file).cmp(&(checked[a].meta.submitted_on, &checked[a].file))
+        });
+        let latest = checked[idx[0]].meta.submitted_on;
+        let tied: Vec<usize> = idx.iter().copied().filter(|&i| checked[i].meta.submitted_on == latest).collect();
+        let names = |set: &[usize], checked: &[Checked]| set.iter().map(|&i| checked[i].file.clone()).collect::<Vec<_>>().join(", ");
+        if tied.len() > 1 {
+            let all = names(&tied, checked);
+            for &i in &tied {
+                let c = &mut checked[i];
+                c.issues.push(Issue::new(
+                    Rule::X02,
+                    &c.file.clone(),
+                    format!(
+                        "{} returns for {scheme} {month} were submitted on the same day ({}): {all}; none is used. Send one corrected return with a later Submitted on date",
+                        tied.len(),
+                        latest.map(uk).unwrap_or_default()
+                    ),
+                ));
+                c.reject();
+            }
+        }
+        let winner = &checked[idx[0]];
+        let (wfile, wdate) = (winner.file.clone(), winner.meta.submitted_on.map(uk).unwrap_or_default());
+        for &i in idx.iter().filter(|i| !tied.contains(i)) {
+            let c = &mut checked[i];
+            c.issues.push(Issue::new(
+                Rule::X01,
+                &c.file.clone(),
+                format!("superseded by {wfile} (submitted {wdate}), a later return for {scheme} {month}; this one is not used"),
+            ));
+            c.verdict = Verdict::Superseded;
+        }
+    }
+}
+
+/// X03: active at the end of last month's return, missing from this one.
+fn lost_people(checked: &mut [Checked], combined: &Combined) {
+    let mut found: Vec<(usize, Issue)> = Vec::new();
+    for ((scheme, month), &cur) in &combined.used {
+        let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
+        let end = month.prev().last_day();
+        let (p, c) = (&checked[prev], &checked[cur]);
+        for person in p.people.iter().filter(|x| x.active_at(end)) {
+            if c.listed_ids.binary_search(&person.ppo_id).is_err() {
+                found.push((
+                    cur,
+                    Issue::new(
+                        Rule::X03,
+                        &c.file,
+                        format!(
+                            "PPO {} was active at the end of {} ({}, row {}) but is not on this return; list them, with a Date deselected and reason if they left",
+                            person.ppo_id, month.prev(), p.file, person.row
+                        ),
+                    )
+                    .sheet("Cohort")
+                    .column("PPO ID")
+                    .value(&person.ppo_id),
+                ));
+            }
+        }
+    }
+    for (i, issue) in found {
+        checked[i].issues.push(issue);
+    }
+}
+
+/// X04: one PPO ID active on two schemes on the same day, within a month.
+fn double_schemes(checked: &mut [Checked], combined: &Combined) {
+    let mut by_month: BTreeMap<Month, HashMap<&str, Vec<(usize, usize, NaiveDate, NaiveDate)>>> = BTreeMap::new();
+    for ((_, month), &i) in &combined.used {
+        for (k, p) in checked[i].people.iter().enumerate() {
+            let start = p.date_adopted.max(month.first_day());
+            let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
+            if start <= end {
+                by_month.entry(*month).or_default().entry(p.ppo_id.as_str()).or_default().push((i, k, start, end));
+            }
+        }
+    }
+    let mut found: Vec<(usize, Issue)> = Vec::new();
+    for spans in by_month.values() {
+        let mut ids: Vec<_> = spans.iter().filter(|(_, v)| v.len() > 1).collect();
+        ids.sort();
+        for (id, v) in ids {
+            for a in v {
+                for b in v {
+                    let (sa, sb) = (&checked[a.0].meta.scheme, &checked[b.0].meta.scheme);
+                    if sa == sb || a.2 > b.3 || b.2 > a.3 {
+                        continue;
+                    }
+                    let person = &checked[a.0].people[a.1];
+                    let from = a.2.max(b.2);
+                    let mut issue = Issue::new(
+                        Rule::X04,
+                        &checked[a.0].file,
+                        format!(
+                            "PPO {id} is also active on scheme {} ({}) on {}; agree with that scheme which one holds them, and deselect them from the other",
+                            sb.as_deref().unwrap_or("?"),
+                            checked[b.0].file,
+                            uk(from)
+                        ),
+                    )
+                    .sheet("Cohort")
+                    .column("PPO ID")
+                    .value(id)
+                    .row(person.row.saturating_sub(1));
+                    issue.cell = person.id_cell.clone();
+                    found.push((a.0, issue));
+                }
+            }
+        }
+    }
+    for (i, issue) in found {
+        checked[i].issues.push(issue);
+    }
+}
+
+/// X05: an offence ref reported again with different values.
+fn changed_offences(checked: &mut [Checked]) {
+    let mut order: Vec<usize> = (0..checked.len()).filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some()).collect();
+    order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
+    let mut seen: HashMap<(String, String), (usize, Offence)> = HashMap::new();
+    let mut found: Vec<(usize, Issue)> = Vec::new();
+    for i in order {
+        for o in &checked[i].offences {
+            let key = (o.ppo_id.clone(), o.offence_ref.clone());
+            if let Some((j, prev)) = seen.get(&key) {
+                let changed = differences(prev, o);
+                if !changed.is_empty() {
+                    let mut issue = Issue::new(
+                        Rule::X05,
+                        &checked[i].file,
+                        format!(
+                            "offence {} of PPO {} was reported before ({}, row {}) with a different {}; this return's values are used",
+                            o.offence_ref,
+                            o.ppo_id,
+                            checked[*j].file,
+                            prev.row,
+                            changed.join(", ")
+                        ),
+                    )
+                    .sheet("Offences")
+                    .column("Offence ref")
+                    .value(&o.offence_ref)
+                    .row(o.row.saturating_sub(1));
+                    issue.cell = o.ref_cell.clone();
+                    found.push((i, issue));
+                }
+            }
+            seen.insert(key, (i, o.clone()));
+        }
+    }
+    for (i, issue) in found {
+        checked[i].issues.push(issue);
+    }
+}
+
+/// The fields that differ, but Recorded date (§10).
+fn differences(a: &Offence, b: &Offence) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut check = |same: bool, name: &'static str| {
+        if !same {
+            out.push(name);
+        }
+    };
+    check(a.offence_date == b.offence_date, "Offence date");
+    check(a.outcome_date == b.outcome_date, "Outcome date");
+    check(a.outcome == b.outcome, "Outcome");
+    check(a.offence_category == b.offence_category, "Offence category");
+    check(a.disposal == b.disposal, "Disposal");
+    check(a.arrest_date == b.arrest_date, "Arrest date");
+    check(a.charge_date == b.charge_date, "Charge date");
+    out
+}

@@ -1,0 +1,289 @@
+//! Stage 2, validate: turn one file's cells into accepted rows and issues,
+//! then check returns against each other (§3, §4.1).
+//!
+//! Invariants:
+//! - validation never fails: every problem is an [`Issue`] value, collected;
+//!   nothing here returns early on bad data, prints, or reads the clock;
+//! - nothing is lost: for every return, rows read = accepted + excluded, and
+//!   every excluded row carries at least one error issue (or the return has
+//!   a rejecting issue);
+//! - a rejected return still has its rows checked, and all count as excluded.
+
+mod cells;
+mod cross;
+mod meta;
+mod pnc;
+mod rows;
+mod sheet;
+
+pub use cells::{parse_text_date, read_date, read_whole, serial_date, Bad};
+pub use cross::{combine, Combined, LedgerEntry};
+pub use pnc::{check_letter, parse_pnc};
+
+use crate::calendar::Month;
+use crate::ingest::{self, Found, Limits, SheetCells};
+use crate::issue::{Issue, Rule, Severity};
+use crate::register::Register;
+use crate::schema::Schema;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How to validate: the knobs of the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--strict`: any error rejects the whole return.
+    pub strict: bool,
+    pub limits: Limits,
+    /// Keep each return's cells (for feedback workbooks).
+    pub keep_sheets: bool,
+}
+
+/// What became of a return (§6 manifest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Accepted,
+    AcceptedWithExcludedRows,
+    Rejected,
+    Superseded,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Accepted => "accepted",
+            Verdict::AcceptedWithExcludedRows => "accepted with excluded rows",
+            Verdict::Rejected => "rejected",
+            Verdict::Superseded => "superseded",
+        }
+    }
+
+    pub fn usable(self) -> bool {
+        matches!(self, Verdict::Accepted | Verdict::AcceptedWithExcludedRows)
+    }
+}
+
+/// The `Return` sheet, as read.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    /// The register's code for the scheme, when the code is in the register.
+    pub scheme: Option<String>,
+    pub scheme_name: Option<String>,
+    pub period: Option<Month>,
+    pub submitted_on: Option<NaiveDate>,
+    pub template_version: Option<String>,
+    pub prepared_by: Option<String>,
+}
+
+/// An accepted `Cohort` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// The sheet's 1-based row number.
+    pub row: u32,
+    /// A1 reference of the PPO ID cell, for cross-return issues.
+    pub id_cell: String,
+    pub ppo_id: String,
+    pub date_of_birth: NaiveDate,
+    pub gender: String,
+    pub ethnicity: String,
+    pub strand: String,
+    pub date_adopted: NaiveDate,
+    pub date_deselected: Option<NaiveDate>,
+    pub deselection_reason: Option<String>,
+    pub status: Option<String>,
+    pub offender_manager: bool,
+    pub custody_start_date: Option<NaiveDate>,
+    pub assessment_date: Option<NaiveDate>,
+    /// `Y`, `N` or `U`.
+    pub drug_misuser: String,
+    pub in_drug_treatment: Option<bool>,
+    pub accommodation: Option<String>,
+    pub ete: Option<String>,
+    pub selection_score: Option<i64>,
+}
+
+impl Person {
+    /// Active at the end of a day: adopted by then, not deselected by then.
+    pub fn active_at(&self, day: NaiveDate) -> bool {
+        self.date_adopted <= day && self.date_deselected.is_none_or(|d| d > day)
+    }
+}
+
+/// An accepted `Offences` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offence {
+    pub row: u32,
+    pub ref_cell: String,
+    pub ppo_id: String,
+    pub offence_ref: String,
+    pub offence_date: NaiveDate,
+    pub outcome_date: NaiveDate,
+    pub outcome: String,
+    pub offence_category: String,
+    pub disposal: Option<String>,
+    pub arrest_date: Option<NaiveDate>,
+    pub charge_date: Option<NaiveDate>,
+    pub recorded_date: NaiveDate,
+    /// Listed as history at adoption or in a scheme's first return (§10).
+    pub adoption_history: bool,
+}
+
+/// Row counts of one sheet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub read: u32,
+    pub accepted: u32,
+    pub excluded: u32,
+}
+
+/// Everything known about one file after validation.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub file: String,
+    pub sha256: String,
+    pub format: Option<&'static str>,
+    pub meta: Meta,
+    pub people: Vec<Person>,
+    pub offences: Vec<Offence>,
+    /// Every well-formed PPO ID on the Cohort sheet, accepted or not (X03).
+    pub listed_ids: Vec<String>,
+    pub cohort: Counts,
+    pub offence_rows: Counts,
+    pub verdict: Verdict,
+    pub issues: Vec<Issue>,
+    /// The Return, Cohort and Offences cells, when `Options::keep_sheets`.
+    pub sheets: Vec<SheetCells>,
+    /// The workbook uses the 1904 date system.
+    pub date1904: bool,
+}
+
+impl Checked {
+    pub fn rows(&self) -> Counts {
+        Counts {
+            read: self.cohort.read + self.offence_rows.read,
+            accepted: self.cohort.accepted + self.offence_rows.accepted,
+            excluded: self.cohort.excluded + self.offence_rows.excluded,
+        }
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    /// Mark the return rejected: every row is excluded.
+    fn reject(&mut self) {
+        self.verdict = Verdict::Rejected;
+        for c in [&mut self.cohort, &mut self.offence_rows] {
+            c.accepted = 0;
+            c.excluded = c.read;
+        }
+        self.people.clear();
+        self.offences.clear();
+    }
+}
+
+/// Validate every file, in parallel, then across returns. The order of the
+/// result is the order of `files`.
+pub fn validate_all(
+    files: &[Found],
+    schema: &Schema,
+    register: &Register,
+    opts: &Options,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Checked> {
+    let mut checked: Vec<Checked> = files
+        .par_iter()
+        .map(|f| {
+            let c = check_file(f, schema, register, opts);
+            progress();
+            c
+        })
+        .collect();
+    cross::cross_check(&mut checked, register);
+    for c in &mut checked {
+        c.issues.sort_by_key(|i| i.sort_key());
+    }
+    checked
+}
+
+/// Validate one file on its own (the cross-return rules need them all).
+pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Options) -> Checked {
+    let mut c = Checked {
+        file: found.display.clone(),
+        sha256: String::new(),
+        format: None,
+        meta: Meta::default(),
+        people: Vec::new(),
+        offences: Vec::new(),
+        listed_ids: Vec::new(),
+        cohort: Counts::default(),
+        offence_rows: Counts::default(),
+        verdict: Verdict::Accepted,
+        issues: Vec::new(),
+        sheets: Vec::new(),
+        date1904: false,
+    };
+    let wanted: Vec<&str> = std::iter::once(schema.return_sheet.name.as_str())
+        .chain(schema.sheets.iter().map(|s| s.name.as_str()))
+        .collect();
+    let book = ingest::load(&found.path, &opts.limits).and_then(|(bytes, sha)| {
+        c.sha256 = sha;
+        ingest::read_book(&bytes, &wanted, &opts.limits)
+    });
+    let book = match book {
+        Ok(b) => b,
+        Err(why) => {
+            c.issues.push(Issue::new(Rule::F01, &c.file, why));
+            c.reject();
+            return c;
+        }
+    };
+    c.format = Some(book.format.name());
+    c.date1904 = book.date1904;
+    if opts.keep_sheets {
+        c.sheets = book.sheets.iter().flatten().cloned().collect();
+    }
+    let missing: Vec<&str> =
+        wanted.iter().zip(&book.sheets).filter(|(_, s)| s.is_none()).map(|(n, _)| *n).collect();
+    for name in &missing {
+        c.issues.push(Issue::new(
+            Rule::F02,
+            &c.file,
+            format!(
+                "the sheet {name:?} is missing (sheets found: {}); use the PMF-1 template, which has the sheets Return, Cohort and Offences",
+                book.sheet_names.join(", ")
+            ),
+        ).sheet(name));
+    }
+    let mut sheets = book.sheets.into_iter();
+    let return_sheet = sheets.next().flatten();
+    c.meta = meta::read_meta(return_sheet.as_ref(), schema, register, &c.file, book.date1904, &mut c.issues);
+    let ctx = rows::Ctx {
+        file: &c.file,
+        schema,
+        period: c.meta.period,
+        date1904: book.date1904,
+        first_month: c.meta.scheme.as_deref().and_then(|s| register.get(s)).map(|s| s.active_from),
+        pivot: c.meta.period.or(c.meta.submitted_on.map(Month::of)).map(|m| (m.year % 100) as u32).unwrap_or(99),
+    };
+    let tables: Vec<_> = schema
+        .sheets
+        .iter()
+        .zip(sheets)
+        .map(|(spec, sheet)| sheet.map(|s| sheet::read_table(&s, spec, &c.file, &mut c.issues)))
+        .collect();
+    let out = rows::check_rows(&ctx, tables, &mut c.issues);
+    c.people = out.people;
+    c.offences = out.offences;
+    c.listed_ids = out.listed_ids;
+    c.cohort = out.cohort;
+    c.offence_rows = out.offence_rows;
+    let rejected = c.issues.iter().any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));
+    if rejected {
+        c.reject();
+    } else if c.rows().excluded > 0 {
+        c.verdict = Verdict::AcceptedWithExcludedRows;
+    }
+    c
+}

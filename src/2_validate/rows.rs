@@ -1,0 +1,510 @@
+//! Row checks of `Cohort` and `Offences`: the schema-driven rules (C01–C07)
+//! for every column, then the rules that need code (ages, Q01–Q03, D01–D03,
+//! adoption history). Every error excludes its row; warnings do not.
+
+use super::cells::{self, Bad};
+use super::pnc::parse_pnc;
+use super::sheet::{RawRow, Table};
+use super::{Counts, Offence, Person};
+use crate::calendar::{age_on, uk, Month};
+use crate::ingest::Value;
+use crate::issue::{col_letters, Issue, Rule};
+use crate::schema::{self, Bound, ColType, Condition, Required, Schema};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+pub struct Ctx<'a> {
+    pub file: &'a str,
+    pub schema: &'a Schema,
+    pub period: Option<Month>,
+    pub date1904: bool,
+    /// The scheme's first active month (register active_from).
+    pub first_month: Option<Month>,
+    /// Two-digit year pivot for short-form PNC IDs.
+    pub pivot: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Parsed {
+    Text(String),
+    Date(NaiveDate),
+    Whole(i64),
+}
+
+/// One data row after the column checks.
+struct Record {
+    row0: u32,
+    vals: Vec<Option<Parsed>>,
+    /// The cell is present but could not be read (C02/C03/C04/C05).
+    bad: Vec<bool>,
+    excluded: bool,
+}
+
+impl Record {
+    fn text(&self, i: usize) -> Option<&str> {
+        match self.vals.get(i)? {
+            Some(Parsed::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+    fn date(&self, i: usize) -> Option<NaiveDate> {
+        match self.vals.get(i)? {
+            Some(Parsed::Date(d)) => Some(*d),
+            _ => None,
+        }
+    }
+    fn whole(&self, i: usize) -> Option<i64> {
+        match self.vals.get(i)? {
+            Some(Parsed::Whole(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+pub struct RowsOut {
+    pub people: Vec<Person>,
+    pub offences: Vec<Offence>,
+    pub listed_ids: Vec<String>,
+    pub cohort: Counts,
+    pub offence_rows: Counts,
+}
+
+/// Where in a table a schema column is, for issues.
+struct Place<'a> {
+    ctx: &'a Ctx<'a>,
+    spec: &'a schema::Sheet,
+    table: &'a Table,
+}
+
+impl Place<'_> {
+    fn issue(&self, rule: Rule, row0: u32, col: usize, value: Option<&Value>, msg: String) -> Issue {
+        let header = self.spec.columns.get(col).map(|c| c.header.as_str()).unwrap_or("");
+        let mut i = Issue::new(rule, self.ctx.file, msg).sheet(&self.table.sheet).column(header).row(row0);
+        if let Some(c) = self.table.cols.get(col).copied().flatten() {
+            i = i.at(row0, c);
+        }
+        if let Some(v) = value {
+            i = i.value(&cells::shown(v));
+        }
+        i
+    }
+
+    fn cell_ref(&self, row0: u32, col: usize) -> String {
+        match self.table.cols.get(col).copied().flatten() {
+            Some(c) => format!("{}{}", col_letters(c), row0 + 1),
+            None => String::new(),
+        }
+    }
+}
+
+/// Index of a key in a sheet; `usize::MAX` (reads as blank) if absent.
+fn idx(spec: &schema::Sheet, key: &str) -> usize {
+    spec.col(key).unwrap_or(usize::MAX)
+}
+
+pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Issue>) -> RowsOut {
+    let mut out = RowsOut {
+        people: Vec::new(),
+        offences: Vec::new(),
+        listed_ids: Vec::new(),
+        cohort: Counts::default(),
+        offence_rows: Counts::default(),
+    };
+    let (Some(cspec), Some(ospec)) = (ctx.schema.sheet("cohort"), ctx.schema.sheet("offences")) else {
+        return out;
+    };
+    let mut tables = tables.into_iter();
+    let (ctable, otable) = (tables.next().flatten(), tables.next().flatten());
+
+    // Cohort.
+    let mut crecs = Vec::new();
+    if let Some(t) = &ctable {
+        let place = Place { ctx, spec: cspec, table: t };
+        crecs = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
+        cohort_rules(&place, &t.rows, &mut crecs, issues);
+        out.listed_ids = crecs.iter().filter_map(|r| r.text(idx(cspec, "ppo_id")).map(str::to_string)).collect();
+        out.listed_ids.sort();
+        out.listed_ids.dedup();
+        for r in crecs.iter().filter(|r| !r.excluded) {
+            out.people.push(person(&place, r));
+        }
+        out.cohort = counts(&crecs);
+    }
+
+    // Offences.
+    if let Some(t) = &otable {
+        let place = Place { ctx, spec: ospec, table: t };
+        let mut orecs: Vec<Record> = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
+        let cohort = ctable.as_ref().map(|_| (&crecs, cspec));
+        offence_rules(&place, &t.rows, &mut orecs, cohort, issues);
+        for r in orecs.iter().filter(|r| !r.excluded) {
+            let history = adoption_history(ctx, r, ospec, &crecs, cspec);
+            out.offences.push(offence(&place, r, history));
+        }
+        out.offence_rows = counts(&orecs);
+    }
+    out
+}
+
+fn counts(recs: &[Record]) -> Counts {
+    let excluded = recs.iter().filter(|r| r.excluded).count() as u32;
+    Counts { read: recs.len() as u32, accepted: recs.len() as u32 - excluded, excluded }
+}
+
+/// The schema-driven checks of one row: type, code list, required,
+/// conditional (C07) and date order/bounds (C05, C06).
+fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Record {
+    let ctx = place.ctx;
+    let spec = place.spec;
+    let n = spec.columns.len();
+    let mut rec = Record { row0: raw.row0, vals: vec![None; n], bad: vec![false; n], excluded: false };
+    let mut err = |rec: &mut Record, issue: Issue| {
+        rec.excluded = true;
+        issues.push(issue);
+    };
+    for (i, col) in spec.columns.iter().enumerate() {
+        let cell = raw.cells[i].as_ref();
+        if cells::is_blank(cell) {
+            continue;
+        }
+        let Some(v) = cell else { continue };
+        let what = |why: String| format!("{}: {why}", col.header);
+        let parsed = match col.col_type {
+            ColType::Text | ColType::Month => cells::read_text(v).map(Parsed::Text).map_err(|b| (Rule::C02, bad_text(b))),
+            ColType::Pnc => match cells::read_text(v) {
+                Ok(t) => parse_pnc(&t, ctx.pivot).map(Parsed::Text).map_err(|why| (Rule::C04, why)),
+                Err(b) => Err((Rule::C02, bad_text(b))),
+            },
+            ColType::Date => match cells::read_date(v, ctx.date1904) {
+                Ok(d) => Ok(Parsed::Date(d)),
+                Err(Bad::TooEarly) => Err((Rule::C05, "the date is before 1 January 1900; correct the year".to_string())),
+                Err(b) => Err((Rule::C02, bad_text(b))),
+            },
+            ColType::Whole => cells::read_whole(v).map(Parsed::Whole).map_err(|b| (Rule::C02, bad_text(b))),
+            ColType::Code => match ctx.schema.list_of(col) {
+                Some(list) => match cells::read_code(v, list) {
+                    Ok(Some(code)) => Ok(Parsed::Text(code.to_string())),
+                    Ok(None) => Err((Rule::C03, code_help(list))),
+                    Err(b) => Err((Rule::C02, bad_text(b))),
+                },
+                None => Err((Rule::C03, "no code list".to_string())),
+            },
+        };
+        match parsed {
+            Ok(p) => rec.vals[i] = Some(p),
+            Err((rule, why)) => {
+                rec.bad[i] = true;
+                let issue = place.issue(rule, raw.row0, i, Some(v), what(why));
+                err(&mut rec, issue);
+            }
+        }
+    }
+    let present = |i: usize| !cells::is_blank(raw.cells.get(i).and_then(Option::as_ref));
+    // Required, and conditional requirements.
+    for (i, col) in spec.columns.iter().enumerate() {
+        if place.table.cols[i].is_none() {
+            continue; // an absent required column is F03; an absent optional one reads blank
+        }
+        if col.required == Required::Yes && !present(i) {
+            let issue = place.issue(Rule::C01, raw.row0, i, None, format!("{} is required; fill it in", col.header));
+            err(&mut rec, issue);
+        }
+        if let Some(cond) = &col.required_when {
+            if !present(i) && holds(cond, &rec, &present) {
+                let msg = format!("{} is required when {}; fill it in", col.header, describe(cond, spec));
+                let issue = place.issue(Rule::C07, raw.row0, i, None, msg);
+                err(&mut rec, issue);
+            }
+        }
+        if let Some(cond) = &col.blank_when {
+            if present(i) && holds(cond, &rec, &present) {
+                let msg = format!("{} must be blank when {}; clear it, or correct {}", col.header, describe(cond, spec), spec.columns[cond.col].header);
+                let issue = place.issue(Rule::C07, raw.row0, i, raw.cells[i].as_ref(), msg);
+                err(&mut rec, issue);
+            }
+        }
+    }
+    // Date order (C06) and period bounds (C05).
+    for (i, col) in spec.columns.iter().enumerate() {
+        let Some(d) = rec.date(i) else { continue };
+        let v = raw.cells[i].as_ref();
+        for (bounds, before) in [(&col.before_bounds, true), (&col.after_bounds, false)] {
+            for b in bounds {
+                let problem = match *b {
+                    Bound::Column(j) => rec.date(j).and_then(|o| {
+                        let wrong = if before { d < o } else { d > o };
+                        wrong.then(|| {
+                            let rel = if before { "before" } else { "after" };
+                            (Rule::C06, format!("{} {} is {rel} {} {}; correct one of them", col.header, uk(d), spec.columns[j].header, uk(o)))
+                        })
+                    }),
+                    Bound::PeriodStart => ctx.period.filter(|p| d < p.first_day()).map(|p| {
+                        (Rule::C05, format!("{} {} is before the period {p} began; it must be within the month reported on", col.header, uk(d)))
+                    }),
+                    Bound::PeriodEnd => ctx.period.filter(|p| d > p.last_day()).map(|p| {
+                        (Rule::C05, format!("{} {} is after the period {p} ended ({}); correct the date or the Period", col.header, uk(d), uk(p.last_day())))
+                    }),
+                };
+                if let Some((rule, msg)) = problem {
+                    let issue = place.issue(rule, raw.row0, i, v, msg);
+                    err(&mut rec, issue);
+                }
+            }
+        }
+    }
+    rec
+}
+
+fn bad_text(b: Bad) -> String {
+    match b {
+        Bad::Type(why) => why,
+        Bad::TooEarly => "the date is before 1 January 1900".into(),
+    }
+}
+
+fn code_help(list: &schema::CodeList) -> String {
+    let codes: Vec<&str> = list.codes().collect();
+    format!("not a code of the {} list; use one of {}", list.name.replace('_', " "), codes.join(", "))
+}
+
+/// Does a condition hold? Unknown (its column unreadable) counts as no.
+fn holds(cond: &Condition, rec: &Record, present: &dyn Fn(usize) -> bool) -> bool {
+    if rec.bad[cond.col] {
+        return false;
+    }
+    if cond.is_blank {
+        return !present(cond.col);
+    }
+    if cond.is_present {
+        return present(cond.col);
+    }
+    rec.text(cond.col).is_some_and(|v| cond.in_codes.iter().any(|c| c == v))
+}
+
+fn describe(cond: &Condition, spec: &schema::Sheet) -> String {
+    let h = &spec.columns[cond.col].header;
+    if cond.is_blank {
+        format!("{h} is blank")
+    } else if cond.is_present {
+        format!("{h} is filled in")
+    } else {
+        format!("{h} is {}", cond.in_codes.join(" or "))
+    }
+}
+
+/// Ages (C05), Q01, Q02 and duplicate PPO IDs (D01).
+fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Record], issues: &mut Vec<Issue>) {
+    let ctx = place.ctx;
+    let spec = place.spec;
+    let (id, dob, strand, status, om) =
+        (idx(spec, "ppo_id"), idx(spec, "date_of_birth"), idx(spec, "strand"), idx(spec, "status"), idx(spec, "offender_manager"));
+    let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
+    for (k, rec) in recs.iter_mut().enumerate() {
+        let age = match (rec.date(dob), ctx.period) {
+            (Some(b), Some(p)) => Some(age_on(b, p.last_day())),
+            _ => None,
+        };
+        if let (Some(a), Some(b), Some(p)) = (age, rec.date(dob), ctx.period) {
+            if !(10..=100).contains(&a) {
+                rec.excluded = true;
+                issues.push(place.issue(
+                    Rule::C05,
+                    rec.row0,
+                    dob,
+                    cell(k, dob),
+                    format!("Date of birth {} gives an age of {a} on {}; ages must be 10 to 100: check the date", uk(b), uk(p.last_day())),
+                ));
+            }
+        }
+        if let (Some(a), Some(s)) = (age, rec.text(strand)) {
+            let odd = (s == "PD" && a >= 18) || (s != "PD" && a < 18);
+            if odd && (10..=100).contains(&a) {
+                let msg = if s == "PD" {
+                    format!("a Prevent & Deter member aged {a} (18 or over); allowed, but check the strand")
+                } else {
+                    format!("a {} member aged {a} (under 18); allowed, but check the strand", if s == "CC" { "Catch & Convict" } else { "Rehabilitate & Resettle" })
+                };
+                issues.push(place.issue(Rule::Q02, rec.row0, strand, cell(k, strand), msg));
+            }
+        }
+        if let (Some(s), Some("N")) = (rec.text(status), rec.text(om)) {
+            if ctx.schema.statutory_statuses.iter().any(|x| x == s) {
+                issues.push(place.issue(
+                    Rule::Q01,
+                    rec.row0,
+                    om,
+                    cell(k, om),
+                    format!("status {s} is statutory, but no offender manager is assigned; check the Offender manager"),
+                ));
+            }
+        }
+    }
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, rec) in recs.iter().enumerate() {
+        if let Some(t) = rec.text(id) {
+            seen.entry(t.to_string()).or_default().push(k);
+        }
+    }
+    let mut dups: Vec<(&String, &Vec<usize>)> = seen.iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort();
+    for (ppo, ks) in dups {
+        let rows: Vec<String> = ks.iter().map(|&k| (recs[k].row0 + 1).to_string()).collect();
+        for &k in ks {
+            recs[k].excluded = true;
+            issues.push(place.issue(
+                Rule::D01,
+                recs[k].row0,
+                id,
+                cell(k, id),
+                format!("PPO ID {ppo} appears {} times on Cohort (rows {}); list each person once", ks.len(), rows.join(", ")),
+            ));
+        }
+    }
+}
+
+/// Duplicate offence refs (D02), offences of people not on Cohort or whose
+/// Cohort row was excluded (D03), and late recording (Q03).
+fn offence_rules(
+    place: &Place<'_>,
+    raws: &[RawRow],
+    recs: &mut [Record],
+    cohort: Option<(&Vec<Record>, &schema::Sheet)>,
+    issues: &mut Vec<Issue>,
+) {
+    let spec = place.spec;
+    let (id, oref, outcome, recorded) =
+        (idx(spec, "ppo_id"), idx(spec, "offence_ref"), idx(spec, "outcome_date"), idx(spec, "recorded_date"));
+    let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
+    let mut seen: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (k, rec) in recs.iter().enumerate() {
+        if let (Some(p), Some(r)) = (rec.text(id), rec.text(oref)) {
+            seen.entry((p.to_string(), r.to_string())).or_default().push(k);
+        }
+    }
+    let mut dups: Vec<_> = seen.iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort();
+    for ((ppo, r), ks) in dups {
+        let rows: Vec<String> = ks.iter().map(|&k| (recs[k].row0 + 1).to_string()).collect();
+        for &k in ks {
+            recs[k].excluded = true;
+            issues.push(place.issue(
+                Rule::D02,
+                recs[k].row0,
+                oref,
+                cell(k, oref),
+                format!("Offence ref {r} appears {} times for PPO {ppo} (rows {}); list each offence once", ks.len(), rows.join(", ")),
+            ));
+        }
+    }
+    if let Some((crecs, cspec)) = cohort {
+        let cid = idx(cspec, "ppo_id");
+        for (k, rec) in recs.iter_mut().enumerate() {
+            let Some(p) = rec.text(id) else { continue };
+            let rows: Vec<&Record> = crecs.iter().filter(|c| c.text(cid) == Some(p)).collect();
+            let msg = if rows.is_empty() {
+                Some(format!("PPO ID {p} is not on the Cohort sheet of this return; add the person to Cohort or correct the ID"))
+            } else if rows.iter().all(|c| c.excluded) {
+                let list: Vec<String> = rows.iter().map(|c| (c.row0 + 1).to_string()).collect();
+                Some(format!(
+                    "the Cohort row of PPO {p} (row {}) was excluded, so this offence is excluded too; fix that row and this offence is kept",
+                    list.join(", ")
+                ))
+            } else {
+                None
+            };
+            if let Some(m) = msg {
+                rec.excluded = true;
+                issues.push(place.issue(Rule::D03, rec.row0, id, cell(k, id), m));
+            }
+        }
+    }
+    let empty = Vec::new();
+    let (crecs, cspec) = match cohort {
+        Some((c, s)) => (c, Some(s)),
+        None => (&empty, None),
+    };
+    for (k, rec) in recs.iter().enumerate() {
+        let (Some(o), Some(r)) = (rec.date(outcome), rec.date(recorded)) else { continue };
+        let history = cspec.is_some_and(|cs| adoption_history(place.ctx, rec, spec, crecs, cs));
+        let days = (r - o).num_days();
+        if !history && days > 7 {
+            issues.push(place.issue(
+                Rule::Q03,
+                rec.row0,
+                recorded,
+                cell(k, recorded),
+                format!("recorded {days} days after the outcome ({} to {}); the standard is within 7 days", uk(o), uk(r)),
+            ));
+        }
+    }
+}
+
+/// §10: an offence whose Outcome date is before the person's Date adopted on
+/// the same return, or any offence before the first day of the return for
+/// the scheme's first active month.
+fn adoption_history(ctx: &Ctx<'_>, rec: &Record, ospec: &schema::Sheet, crecs: &[Record], cspec: &schema::Sheet) -> bool {
+    let Some(outcome) = rec.date(idx(ospec, "outcome_date")) else { return false };
+    if let (Some(p), Some(first)) = (ctx.period, ctx.first_month) {
+        if p == first && outcome < p.first_day() {
+            return true;
+        }
+    }
+    let (cid, adopted) = (idx(cspec, "ppo_id"), idx(cspec, "date_adopted"));
+    let ppo = rec.text(idx(ospec, "ppo_id"));
+    crecs
+        .iter()
+        .find(|c| c.text(cid).is_some() && c.text(cid) == ppo && c.date(adopted).is_some())
+        .and_then(|c| c.date(adopted))
+        .is_some_and(|a| outcome < a)
+}
+
+fn person(place: &Place<'_>, r: &Record) -> Person {
+    let s = place.spec;
+    let t = |k: &str| r.text(idx(s, k)).map(str::to_string);
+    let d = |k: &str| r.date(idx(s, k));
+    let yes = |k: &str| r.text(idx(s, k)).map(|v| v == "Y");
+    let min = NaiveDate::MIN;
+    Person {
+        row: r.row0 + 1,
+        id_cell: place.cell_ref(r.row0, idx(s, "ppo_id")),
+        ppo_id: t("ppo_id").unwrap_or_default(),
+        date_of_birth: d("date_of_birth").unwrap_or(min),
+        gender: t("gender").unwrap_or_default(),
+        ethnicity: t("ethnicity").unwrap_or_default(),
+        strand: t("strand").unwrap_or_default(),
+        date_adopted: d("date_adopted").unwrap_or(min),
+        date_deselected: d("date_deselected"),
+        deselection_reason: t("deselection_reason"),
+        status: t("status"),
+        offender_manager: yes("offender_manager").unwrap_or(false),
+        custody_start_date: d("custody_start_date"),
+        assessment_date: d("assessment_date"),
+        drug_misuser: t("drug_misuser").unwrap_or_default(),
+        in_drug_treatment: yes("in_drug_treatment"),
+        accommodation: t("accommodation"),
+        ete: t("ete"),
+        selection_score: r.whole(idx(s, "selection_score")),
+    }
+}
+
+fn offence(place: &Place<'_>, r: &Record, adoption_history: bool) -> Offence {
+    let s = place.spec;
+    let t = |k: &str| r.text(idx(s, k)).map(str::to_string);
+    let d = |k: &str| r.date(idx(s, k));
+    let min = NaiveDate::MIN;
+    Offence {
+        row: r.row0 + 1,
+        ref_cell: place.cell_ref(r.row0, idx(s, "offence_ref")),
+        ppo_id: t("ppo_id").unwrap_or_default(),
+        offence_ref: t("offence_ref").unwrap_or_default(),
+        offence_date: d("offence_date").unwrap_or(min),
+        outcome_date: d("outcome_date").unwrap_or(min),
+        outcome: t("outcome").unwrap_or_default(),
+        offence_category: t("offence_category").unwrap_or_default(),
+        disposal: t("disposal"),
+        arrest_date: d("arrest_date"),
+        charge_date: d("charge_date"),
+        recorded_date: d("recorded_date").unwrap_or(min),
+        adoption_history,
+    }
+}
