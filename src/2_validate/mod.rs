@@ -201,8 +201,17 @@ pub fn validate_all(
         })
         .collect();
     cross::cross_check(&mut checked, register);
+    // Sorted by file, then sheet in workbook order (file-level issues first),
+    // then row and column.
+    let rank = |sheet: &str| {
+        std::iter::once("")
+            .chain(std::iter::once(schema.return_sheet.name.as_str()))
+            .chain(schema.sheets.iter().map(|s| s.name.as_str()))
+            .position(|n| n == sheet)
+            .unwrap_or(usize::MAX)
+    };
     for c in &mut checked {
-        c.issues.sort_by_key(|i| i.sort_key());
+        c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
     }
     checked
 }
