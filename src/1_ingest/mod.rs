@@ -238,6 +238,18 @@ fn error_name(e: &CellErrorType) -> Value {
     Value::Error(e.to_string())
 }
 
+/// An ODS date value (`2008-03-05` or `2008-03-05T10:00:00`) as the Excel
+/// serial of that day, so every format hands on dates alike.
+fn iso_date(s: &str) -> Value {
+    let day = s.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let Some(day) = day else { return Value::Text(s.to_string()) };
+    // Excel's serials count 29 February 1900, which never was.
+    let leap_bug = chrono::NaiveDate::from_ymd_opt(1900, 3, 1).unwrap_or_default();
+    let epoch = if day < leap_bug { (1899, 12, 31) } else { (1899, 12, 30) };
+    let epoch = chrono::NaiveDate::from_ymd_opt(epoch.0, epoch.1, epoch.2).unwrap_or_default();
+    Value::DateSerial((day - epoch).num_days() as f64)
+}
+
 fn from_ref(v: &DataRef<'_>) -> Option<Value> {
     Some(match v {
         DataRef::Int(i) => Value::Number(*i as f64),
@@ -247,7 +259,8 @@ fn from_ref(v: &DataRef<'_>) -> Option<Value> {
         DataRef::Bool(b) => Value::Bool(*b),
         DataRef::DateTime(d) if d.is_datetime() => Value::DateSerial(d.as_f64()),
         DataRef::DateTime(d) => Value::Number(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Text(s.clone()),
+        DataRef::DateTimeIso(s) => iso_date(s),
+        DataRef::DurationIso(s) => Value::Text(s.clone()),
         DataRef::Error(e) => error_name(e),
         DataRef::Empty => return None,
     })
@@ -261,7 +274,8 @@ fn from_data(v: &Data) -> Option<Value> {
         Data::Bool(b) => Value::Bool(*b),
         Data::DateTime(d) if d.is_datetime() => Value::DateSerial(d.as_f64()),
         Data::DateTime(d) => Value::Number(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::DateTimeIso(s) => iso_date(s),
+        Data::DurationIso(s) => Value::Text(s.clone()),
         Data::Error(e) => error_name(e),
         Data::Empty => return None,
     })

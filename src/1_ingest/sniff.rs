@@ -21,7 +21,7 @@ pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return sniff_zip(bytes, limits);
     }
-    let head: String = bytes.iter().take(8).map(|&b| if b.is_ascii_graphic() { b as char } else { '.' }).collect();
+    let head: String = bytes.iter().take(8).map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect();
     Err(format!(
         "not a spreadsheet (the file starts with {head:?}); save the return as .xlsx from the PMF-1 template"
     ))

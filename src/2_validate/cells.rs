@@ -35,6 +35,14 @@ pub fn shown(v: &Value) -> String {
     }
 }
 
+/// The value as found, with a date cell shown as the date it displays.
+pub fn shown_dated(v: &Value, date1904: bool) -> String {
+    match v {
+        Value::DateSerial(n) => serial_date(*n, date1904).map(crate::calendar::uk).unwrap_or_else(|_| number_text(*n)),
+        other => shown(other),
+    }
+}
+
 /// A number as a person would type it: `12`, not `12.0`.
 pub fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {

@@ -46,7 +46,7 @@ pub fn read_meta(
         if let Some(f) = at {
             i = i.at(f.row0, f.col0);
             if let Some(v) = f.value {
-                i = i.value(&cells::shown(v));
+                i = i.value(&cells::shown_dated(v, date1904));
             }
         }
         issues.push(i);

@@ -84,7 +84,7 @@ impl Place<'_> {
             i = i.at(row0, c);
         }
         if let Some(v) = value {
-            i = i.value(&cells::shown(v));
+            i = i.value(&cells::shown_dated(v, self.ctx.date1904));
         }
         i
     }
@@ -406,7 +406,8 @@ fn offence_rules(
             } else if rows.iter().all(|c| c.excluded) {
                 let list: Vec<String> = rows.iter().map(|c| (c.row0 + 1).to_string()).collect();
                 Some(format!(
-                    "the Cohort row of PPO {p} (row {}) was excluded, so this offence is excluded too; fix that row and this offence is kept",
+                    "the Cohort row of PPO {p} ({} {}) was excluded, so this offence is excluded too; fix that row and this offence is kept",
+                    if list.len() > 1 { "rows" } else { "row" },
                     list.join(", ")
                 ))
             } else {
