@@ -121,5 +121,5 @@ fn the_template_has_dropdowns_input_rules_and_frozen_headers() {
     assert!(cohort.contains("Instructions!$B$"));
     let offences = sheet(4);
     assert_eq!(offences.matches("type=\"list\"").count(), 3);
-    assert_eq!(offences.matches("type=\"date\"").count(), 6);
+    assert_eq!(offences.matches("type=\"date\"").count(), 5);
 }
