@@ -4,7 +4,7 @@
 //! The stages, in order (each heavy crate lives in one of them):
 //! 1. [`ingest`] finds files and reads cells (calamine);
 //! 2. [`validate`] checks returns and combines them (pure; never fails);
-//! 3. `measure` computes the headline measures and NI 30 (polars);
+//! 3. [`measure`] computes the headline measures and NI 30 (polars);
 //! 4. [`report`] writes workbooks, charts, CSV and JSON (rust_xlsxwriter, plotters).
 //!
 //! Around them: [`schema`] (the return schema as data), [`register`] (the
@@ -15,6 +15,8 @@
 pub mod ingest;
 #[path = "2_validate/mod.rs"]
 pub mod validate;
+#[path = "3_measure/mod.rs"]
+pub mod measure;
 #[path = "4_report/mod.rs"]
 pub mod report;
 

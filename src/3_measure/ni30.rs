@@ -1,0 +1,186 @@
+//! NI 30, the re-offending of the PPO cohort (§5, §10), for the report year
+//! and, by default, the outturn year.
+//!
+//! For the year from 1 April Y: the cohort is everyone on a strand but PD
+//! active on 1 February Y, from each scheme's return for February Y (or its
+//! latest earlier one); baseline offences are those committed 1 Oct Y−2 to
+//! 30 Sep Y−1, follow-up offences 1 Apr Y to 31 Mar Y+1, each proven no
+//! later than six months after its window ends. Offences come from the whole
+//! ledger (or the `--offences` extract) by PPO ID.
+
+use super::frame::{aggregate, Table, Wanted};
+use super::headline::areas;
+use super::{mean, rate, Config, Flag, Input, Level, Measure, Value};
+use crate::calendar::Month;
+use crate::register::Scheme;
+use crate::validate::Offence;
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+
+/// The years shown for month P: (Y, row-name prefix).
+pub fn years(input: &Input<'_>, cfg: &Config) -> Vec<(i32, &'static str)> {
+    let p = cfg.period;
+    let has_snapshot = |y: i32| input.combined.used.keys().any(|(_, m)| *m == Month { year: y, month: 2 });
+    let mut out = Vec::new();
+    match cfg.ni30_year {
+        Some(y) => out.push((y, "ni30_")),
+        None => {
+            out.push((if p.month >= 4 { p.year } else { p.year - 1 }, "ni30_"));
+            out.push((if p.month >= 9 { p.year - 1 } else { p.year - 2 }, "ni30_outturn_"));
+        }
+    }
+    out.retain(|(y, _)| has_snapshot(*y));
+    out
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// Does an offence count in the window [from, to] (§5)?
+fn counts_in(o: &Offence, from: NaiveDate, to: NaiveDate, cautions: bool) -> bool {
+    let proven_by = Month::of(to).add(6).last_day();
+    o.offence_date >= from && o.offence_date <= to && o.outcome_date <= proven_by && (cautions || o.outcome != "CAUTION")
+}
+
+pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Result<Vec<Measure>, String> {
+    let mut out = Vec::new();
+    let mut by_ppo: HashMap<&str, Vec<&Offence>> = HashMap::new();
+    match input.ni30_offences {
+        Some(extract) => extract.iter().for_each(|o| by_ppo.entry(o.ppo_id.as_str()).or_default().push(o)),
+        None => input.combined.ledger.values().for_each(|e| by_ppo.entry(e.offence.ppo_id.as_str()).or_default().push(&e.offence)),
+    }
+    for (y, prefix) in years(input, cfg) {
+        year_rows(input, cfg, schemes, y, prefix, &by_ppo, &mut out)?;
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn year_rows(
+    input: &Input<'_>,
+    cfg: &Config,
+    schemes: &[&Scheme],
+    y: i32,
+    prefix: &str,
+    by_ppo: &HashMap<&str, Vec<&Offence>>,
+    out: &mut Vec<Measure>,
+) -> Result<(), String> {
+    let feb = Month { year: y, month: 2 };
+    let snapshot = feb.first_day();
+    let cap = cfg.period.min(Month { year: y + 1, month: 3 });
+    let complete = cfg.period >= Month { year: y + 1, month: 9 };
+    let m = (cfg.period.index() - Month { year: y, month: 4 }.index() + 1).clamp(0, 12);
+    let (base_from, base_to) = (date(y - 2, 10, 1), date(y - 1, 9, 30));
+    let (fu_from, fu_to) = (date(y, 4, 1), date(y + 1, 3, 31));
+    let rolling_to = Month { year: y, month: 4 }.add(m.max(1) - 1).last_day();
+
+    // The latest row of each PPO ID up to the earlier of P and March Y+1.
+    let mut latest: HashMap<&str, (Month, Option<NaiveDate>, bool)> = HashMap::new();
+    for ((_, month), &i) in input.combined.used.iter().filter(|((_, m), _)| *m <= cap) {
+        let c = &input.checked[i];
+        for p in &c.people {
+            let key = (*month, c.meta.submitted_on, p.date_deselected.is_some());
+            let e = latest.entry(p.ppo_id.as_str()).or_insert(key);
+            if (key.0, key.1) >= (e.0, e.1) {
+                *e = key;
+            }
+        }
+    }
+
+    let in_year: Vec<&Scheme> = schemes.iter().copied().filter(|s| s.active_in(feb)).collect();
+    let mut table = Table::new(&["member", "b", "f", "reoff", "fm", "desel", "has_return"]);
+    for s in &in_year {
+        let ret = input
+            .combined
+            .used
+            .range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), feb))
+            .next_back()
+            .map(|(_, &i)| &input.checked[i]);
+        let Some(ret) = ret else {
+            table.push(&s.code, &s.region, "", &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0)]);
+            continue;
+        };
+        let mut members: HashSet<&str> = HashSet::new();
+        for p in ret.people.iter().filter(|p| p.strand != "PD" && p.active_at(snapshot)) {
+            if !members.insert(p.ppo_id.as_str()) {
+                continue;
+            }
+            let offences = by_ppo.get(p.ppo_id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let n = |from, to| offences.iter().filter(|o| counts_in(o, from, to, cfg.ni30_cautions)).count() as f64;
+            let (b, f, fm) = (n(base_from, base_to), n(fu_from, fu_to), if m >= 1 { n(fu_from, rolling_to) } else { 0.0 });
+            let desel = latest.get(p.ppo_id.as_str()).is_some_and(|l| l.2);
+            let v = [Some(1.0), Some(b), Some(f), Some(f64::from(u8::from(f > 0.0))), Some(fm), Some(f64::from(u8::from(desel))), Some(1.0)];
+            table.push(&s.code, &s.region, &p.ppo_id, &v);
+        }
+        if members.is_empty() {
+            table.push(&s.code, &s.region, "", &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(1.0)]);
+        }
+    }
+    let cols = ["member", "b", "f", "reoff", "fm", "desel", "has_return"];
+    let agg = aggregate(&table, &Wanted { sums: &cols, ..Default::default() })?;
+    let empty = Default::default();
+    for area in areas(&in_year, cfg) {
+        let st = agg.get(&area.key).unwrap_or(&empty);
+        let scheme = in_year.iter().find(|s| area.level == Level::Scheme && s.code == area.code);
+        let available = st.sum("has_return") > 0.0;
+        let mut push = |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
+            let (value, num, den, flag) = if available || name == "year" { (value, num, den, flag) } else { (Value::Empty, None, None, Flag::X) };
+            out.push(Measure {
+                period: cfg.period,
+                level: area.level,
+                area_code: area.code.clone(),
+                area_name: area.name.clone(),
+                measure: format!("{prefix}{name}"),
+                value,
+                numerator: num,
+                denominator: den,
+                flag,
+            });
+        };
+        let (cohort, b, f, reoff, fm) = (st.sum("member"), st.sum("b"), st.sum("f"), st.sum("reoff"), st.sum("fm"));
+        push("year", Value::Num(f64::from(y)), None, None, Flag::None);
+        push("cohort", Value::Num(cohort), None, None, Flag::None);
+        push("baseline_offences", Value::Num(b), None, None, Flag::None);
+        push("cohort_deselected", Value::Num(st.sum("desel")), None, None, Flag::None);
+        let target = scheme.and_then(|s| s.ni30_target_pct);
+        let stretch = scheme.and_then(|s| s.ni30_stretch_pct);
+        if complete {
+            push("followup_offences", Value::Num(f), None, None, Flag::None);
+            let (v, fl) = rate(b - f, b);
+            let reduction = match v {
+                Value::Num(x) => Some(x),
+                _ => None,
+            };
+            push("reduction_pct", v, Some(b - f), Some(b), fl);
+            let (v, fl) = rate(reoff, cohort);
+            push("reoffended_pct", v, Some(reoff), Some(cohort), fl);
+            let (v, fl) = mean(f, cohort);
+            push("offences_per_ppo", v, Some(f), Some(cohort), fl);
+            let (v, fl) = mean(f, reoff);
+            push("offences_per_reoffender", v, Some(f), Some(reoff), fl);
+            if scheme.is_some() {
+                for (name, goal) in [("target_met", target), ("stretch_met", stretch)] {
+                    match (reduction, goal) {
+                        (Some(r), Some(g)) => push(name, Value::Code(if r >= g { "Y" } else { "N" }.into()), None, None, Flag::None),
+                        _ => push(name, Value::Empty, None, None, Flag::Z),
+                    }
+                }
+            }
+        } else if m >= 1 {
+            let bm = b * f64::from(m) / 12.0;
+            push("rolling_months", Value::Num(f64::from(m)), None, None, Flag::None);
+            push("rolling_followup_offences", Value::Num(fm), None, None, Flag::None);
+            push("rolling_baseline_offences", Value::Num(bm), None, None, Flag::None);
+            let (v, fl) = rate(bm - fm, bm);
+            push("rolling_reduction_pct", v, Some(bm - fm), Some(bm), fl);
+            if scheme.is_some() {
+                match target {
+                    Some(t) => push("trajectory_offences", Value::Num(bm * (1.0 - t / 100.0)), None, None, Flag::None),
+                    None => push("trajectory_offences", Value::Empty, None, None, Flag::Z),
+                }
+            }
+        }
+    }
+    Ok(())
+}
