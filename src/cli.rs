@@ -66,6 +66,32 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compute the headline measures and NI 30, and write the reports.
+    Report {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Folder for the reports: a folder per period YYYY-MM is written in it.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// The report month (default: the latest month with a usable return).
+        #[arg(long)]
+        period: Option<String>,
+        /// Only this Government Office region.
+        #[arg(long)]
+        region: Option<String>,
+        /// The NI 30 year (starting April) to report on, instead of the defaults.
+        #[arg(long)]
+        ni30_year: Option<i32>,
+        /// A national offences extract used in place of the returns' offences for NI 30.
+        #[arg(long)]
+        offences: Option<PathBuf>,
+        /// Show counts below N in region and national tables as [c].
+        #[arg(long)]
+        suppress: Option<u32>,
+        /// Leave cautions out of the NI 30 offence counts.
+        #[arg(long)]
+        ni30_exclude_cautions: bool,
+    },
     /// Write the blank PMF-1 return workbook for schemes.
     Template {
         /// Prefill the scheme code (and its name, from the register).
@@ -144,6 +170,39 @@ fn run(cmd: Command) -> Result<i32, String> {
                 }
             }
             Ok(if checked.iter().any(|c| c.has_error()) { EXIT_INPUT_ERRORS } else { EXIT_OK })
+        }
+        Command::Report { input, out, period, region, ni30_year, offences, suppress, ni30_exclude_cautions } => {
+            let register = Register::from_path(&input.register)?;
+            let period = match period {
+                Some(p) => Some(Month::parse_iso(&p).ok_or(format!("--period {p:?} is not a month YYYY-MM"))?),
+                None => None,
+            };
+            let job = report::run::Job {
+                paths: input.paths.clone(),
+                register_path: input.register.clone(),
+                out,
+                period,
+                region,
+                ni30_year,
+                ni30_cautions: !ni30_exclude_cautions,
+                offences,
+                suppress,
+                strict: input.strict,
+                limits: limits(&input),
+            };
+            let n = ingest::discover(&job.paths).map(|(f, _)| f.len()).unwrap_or(0);
+            let bar = progress(n);
+            let done = report::run::run(&job, &schema, &register, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            println!(
+                "Report for {} written to {} ({} files); {} returns read, {} with errors (see issues.csv).",
+                done.period,
+                done.folder.display(),
+                done.files,
+                done.returns,
+                done.with_errors
+            );
+            Ok(if done.with_errors > 0 { EXIT_INPUT_ERRORS } else { EXIT_OK })
         }
         Command::Template { scheme, period, out, register } => {
             let period = match period {

@@ -16,7 +16,7 @@ mod pnc;
 mod rows;
 mod sheet;
 
-pub use cells::{parse_text_date, read_date, read_whole, serial_date, Bad};
+pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
 pub use cross::{combine, Combined, LedgerEntry};
 pub use pnc::{check_letter, parse_pnc};
 
@@ -192,17 +192,33 @@ pub fn validate_all(
     opts: &Options,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Checked> {
-    let mut checked: Vec<Checked> = files
+    let mut checked = check_each(files, schema, register, opts, progress);
+    finish(&mut checked, schema, register);
+    checked
+}
+
+/// The single-file checks of every file, in parallel.
+pub fn check_each(
+    files: &[Found],
+    schema: &Schema,
+    register: &Register,
+    opts: &Options,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Checked> {
+    files
         .par_iter()
         .map(|f| {
             let c = check_file(f, schema, register, opts);
             progress();
             c
         })
-        .collect();
-    cross::cross_check(&mut checked, register);
-    // Sorted by file, then sheet in workbook order (file-level issues first),
-    // then row and column.
+        .collect()
+}
+
+/// The checks across returns (X01–X05), then issues in their report order:
+/// file, sheet in workbook order (file-level first), row, column.
+pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) {
+    cross::cross_check(checked, register);
     let rank = |sheet: &str| {
         std::iter::once("")
             .chain(std::iter::once(schema.return_sheet.name.as_str()))
@@ -210,10 +226,9 @@ pub fn validate_all(
             .position(|n| n == sheet)
             .unwrap_or(usize::MAX)
     };
-    for c in &mut checked {
+    for c in checked.iter_mut() {
         c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
     }
-    checked
 }
 
 /// Validate one file on its own (the cross-return rules need them all).

@@ -1,10 +1,18 @@
 //! Stage 4, report: everything `pmf` writes for people and programs. The
 //! only module that uses rust_xlsxwriter and plotters.
 
+pub mod book;
 pub mod console;
+pub mod extract;
 pub mod feedback;
+pub mod layout;
+pub mod manifest;
+pub mod quality;
 pub mod returnbook;
+pub mod run;
+pub mod sheets;
 pub mod template;
+pub mod tidy;
 
 use std::path::Path;
 

@@ -1,0 +1,193 @@
+//! The statistics workbooks (`national.xlsx`, `regions/<region>.xlsx`) and
+//! `issues.xlsx`, following the government guidance for releasing
+//! statistics in spreadsheets: cover, contents (linked), notes, then one
+//! Excel table per sheet starting in A3 with a title above it, units in the
+//! headers, no merged cells, numbers stored as numbers, and the shorthand
+//! [c] [x] [z] as text with Excel's number-as-text warning silenced.
+//!
+//! These contain no names, dates of birth or PNC IDs: only counts and rates.
+
+use super::layout::{self, TableSpec};
+use super::run::Report;
+use super::sheets::{self, Cell, Sheet};
+use crate::measure::{Flag, Level, Measure, Value};
+use crate::register::REGIONS;
+use std::collections::HashMap;
+
+/// The measures kept for every month, for the trend tables and charts.
+pub const TREND_MEASURES: [&str; 5] = ["cohort_active", "custody_pct", "offences_recorded", "ni30_rolling_reduction_pct", "returns_received"];
+
+/// `North East` -> `north-east`.
+pub fn region_slug(name: &str) -> String {
+    name.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")
+}
+
+/// What a workbook covers.
+#[derive(Clone)]
+pub enum Scope {
+    National,
+    Region(String),
+}
+
+/// The rows of a workbook's tables: (level, code, name).
+fn areas(r: &Report<'_>, scope: &Scope) -> Vec<(Level, String, String)> {
+    let mut seen: Vec<(Level, String, String)> = Vec::new();
+    for m in r.measures {
+        let keep = match (scope, m.level) {
+            (Scope::National, _) => true,
+            (Scope::Region(reg), Level::Scheme) => r.register.get(&m.area_code).is_some_and(|s| &s.region == reg),
+            (Scope::Region(reg), Level::Region) => &m.area_code == reg,
+            (Scope::Region(_), Level::National) => false,
+        };
+        if keep && !seen.iter().any(|(l, c, _)| *l == m.level && *c == m.area_code) {
+            seen.push((m.level, m.area_code.clone(), m.area_name.clone()));
+        }
+    }
+    seen
+}
+
+type Lookup<'a> = HashMap<(Level, &'a str, &'a str), &'a Measure>;
+
+fn lookup(measures: &[Measure]) -> Lookup<'_> {
+    measures.iter().map(|m| ((m.level, m.area_code.as_str(), m.measure.as_str()), m)).collect()
+}
+
+/// A measure as a cell: a number, a code, or the shorthand.
+pub fn cell_of(m: Option<&Measure>) -> Cell {
+    let Some(m) = m else { return Cell::Short("[z]") };
+    match (m.flag, &m.value) {
+        (Flag::C, _) => Cell::Short("[c]"),
+        (Flag::X, _) => Cell::Short("[x]"),
+        (Flag::Z, _) => Cell::Short("[z]"),
+        (Flag::None, Value::Num(v)) => Cell::Num(*v, sheets::format_for(&m.measure)),
+        (Flag::None, Value::Code(c)) => Cell::Text(c.clone()),
+        (Flag::None, Value::Empty) => Cell::Short("[x]"),
+    }
+}
+
+fn level_name(l: Level) -> &'static str {
+    match l {
+        Level::Scheme => "Scheme",
+        Level::Region => "Region",
+        Level::National => "Country",
+    }
+}
+
+fn measures_sheet(spec_sheet: &str, title: &str, cols: &[(String, String)], areas: &[(Level, String, String)], look: &Lookup<'_>) -> Sheet {
+    let mut headers = vec!["Area type".to_string(), "Area code".to_string(), "Area name".to_string()];
+    headers.extend(cols.iter().map(|(h, _)| h.clone()));
+    let rows = areas
+        .iter()
+        .map(|(l, code, name)| {
+            let mut row = vec![Cell::Text(level_name(*l).into()), Cell::Text(code.clone()), Cell::Text(name.clone())];
+            row.extend(cols.iter().map(|(_, m)| cell_of(look.get(&(*l, code.as_str(), m.as_str())).copied())));
+            row
+        })
+        .collect();
+    Sheet { name: spec_sheet.to_string(), title: title.to_string(), headers, rows, chart: None }
+}
+
+/// The national or a regional workbook.
+fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
+    let areas = areas(r, scope);
+    let look = lookup(r.measures);
+    let mut tables: Vec<Sheet> = Vec::new();
+    for TableSpec { sheet, title, cols } in layout::tables(r.schema) {
+        let cols: Vec<(String, String)> = cols.into_iter().map(|c| (c.header, c.measure)).collect();
+        tables.push(measures_sheet(sheet, title, &cols, &areas, &look));
+    }
+    // NI 30: whichever NI 30 measures this month has, in their order.
+    let mut ni30: Vec<(String, String)> = Vec::new();
+    for m in r.measures.iter().filter(|m| m.measure.starts_with("ni30_")) {
+        if !ni30.iter().any(|(_, x)| *x == m.measure) {
+            ni30.push((layout::ni30_header(&m.measure), m.measure.clone()));
+        }
+    }
+    let title = if ni30.iter().any(|(_, m)| m.contains("rolling")) { "NI 30 re-offending: outturn and in-year rolling figure" } else { "NI 30 re-offending" };
+    let mut ni = measures_sheet("NI_30", title, &ni30, &areas, &look);
+    ni.headers.push("NI 30 target (per cent reduction)".into());
+    for (row, (l, code, _)) in ni.rows.iter_mut().zip(&areas) {
+        let target = if *l == Level::Scheme { r.register.get(code).and_then(|s| s.ni30_target_pct) } else { None };
+        row.push(target.map(|t| Cell::Num(t, sheets::Fmt::OneDp)).unwrap_or(Cell::Short("[z]")));
+    }
+    tables.push(ni);
+    tables.push(sheets::data_quality(r, scope));
+    tables.push(sheets::trends(r, scope));
+    let (name, place) = match scope {
+        Scope::National => ("England and Wales".to_string(), "national".to_string()),
+        Scope::Region(reg) => (reg.clone(), reg.clone()),
+    };
+    sheets::workbook(r, &name, &place, tables)
+}
+
+/// national.xlsx (unless the run is for one region) and one per region.
+pub fn area_workbooks(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    if r.cfg.region.is_none() {
+        out.push(("national.xlsx".to_string(), area_workbook(r, &Scope::National)?));
+    }
+    for reg in REGIONS {
+        if r.measures.iter().any(|m| m.level == Level::Region && m.area_code == reg) {
+            out.push((format!("regions/{}.xlsx", region_slug(reg)), area_workbook(r, &Scope::Region(reg.to_string()))?));
+        }
+    }
+    Ok(out)
+}
+
+/// issues.xlsx: every issue of every return, and the reconciliation per return.
+pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
+    let issues = Sheet {
+        name: "Issues".into(),
+        title: "Every issue found in the returns used for this report".into(),
+        headers: super::tidy::ISSUE_COLUMNS.iter().map(|s| s.to_string()).collect(),
+        rows: r
+            .checked
+            .iter()
+            .flat_map(|c| &c.issues)
+            .map(|i| {
+                vec![
+                    Cell::Text(i.rule.id().into()),
+                    Cell::Text(i.severity.to_string()),
+                    Cell::Text(i.file.clone()),
+                    Cell::Text(i.sheet.clone()),
+                    Cell::Text(i.cell.clone()),
+                    i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text(String::new())),
+                    Cell::Text(i.column.clone()),
+                    Cell::Text(i.value.clone()),
+                    Cell::Text(i.message.clone()),
+                ]
+            })
+            .collect(),
+        chart: None,
+    };
+    let returns = Sheet {
+        name: "Returns".into(),
+        title: "Each return read: what became of it, and its rows".into(),
+        headers: ["File", "Scheme", "Period", "Verdict", "Rows read (number)", "Rows accepted (number)", "Rows excluded (number)", "Errors (number)", "Warnings (number)"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: r
+            .checked
+            .iter()
+            .map(|c| {
+                let rows = c.rows();
+                let n = |x: u32| Cell::Num(f64::from(x), sheets::Fmt::Whole);
+                let sev = |s| c.issues.iter().filter(|i| i.severity == s).count() as u32;
+                vec![
+                    Cell::Text(c.file.clone()),
+                    Cell::Text(c.meta.scheme.clone().unwrap_or_default()),
+                    Cell::Text(c.meta.period.map(|p| p.to_string()).unwrap_or_default()),
+                    Cell::Text(c.verdict.label().into()),
+                    n(rows.read),
+                    n(rows.accepted),
+                    n(rows.excluded),
+                    n(sev(crate::issue::Severity::Error)),
+                    n(sev(crate::issue::Severity::Warning)),
+                ]
+            })
+            .collect(),
+        chart: None,
+    };
+    sheets::plain_workbook(r, "PMF return issues", vec![issues, returns])
+}

@@ -1,0 +1,172 @@
+//! `pmf report`: the whole job. Validate every return once, keep those of
+//! months up to P (and the files that cannot be placed), combine, compute
+//! the measures for P and each earlier month (the trends), and write the
+//! period folder: workbooks, charts, measures.csv, issues, manifest.
+//!
+//! Invariants: the folder is written under a temporary name and renamed
+//! into place, so a failed run leaves the previous report whole; the same
+//! inputs and configuration give byte-identical files (no clock, sorted
+//! rows, the as-at date as every workbook's creation date).
+
+use super::{book, manifest, tidy};
+use crate::calendar::Month;
+use crate::ingest::{self, Limits, Skipped};
+use crate::measure::{self, Measure};
+use crate::register::Register;
+use crate::schema::Schema;
+use crate::validate::{self, Checked, Combined, Options};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Everything `pmf report` was asked.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub paths: Vec<PathBuf>,
+    pub register_path: PathBuf,
+    pub out: PathBuf,
+    pub period: Option<Month>,
+    pub region: Option<String>,
+    pub ni30_year: Option<i32>,
+    pub ni30_cautions: bool,
+    pub offences: Option<PathBuf>,
+    pub suppress: Option<u32>,
+    pub strict: bool,
+    pub limits: Limits,
+}
+
+/// What the run did, for the command line.
+pub struct Done {
+    pub folder: PathBuf,
+    pub period: Month,
+    pub returns: usize,
+    pub with_errors: usize,
+    pub files: usize,
+}
+
+/// The validated, combined inputs of one report and its measures.
+pub struct Report<'a> {
+    pub job: &'a Job,
+    pub schema: &'a Schema,
+    pub register: &'a Register,
+    pub checked: &'a [Checked],
+    pub skipped: &'a [Skipped],
+    pub combined: &'a Combined,
+    pub cfg: &'a measure::Config,
+    /// Measures for P.
+    pub measures: &'a [Measure],
+    /// Measures for each month seen up to P, oldest first (P last).
+    pub trend: &'a [(Month, Vec<Measure>)],
+    pub as_at: Option<NaiveDate>,
+}
+
+pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn() + Sync)) -> Result<Done, String> {
+    if let Some(r) = &job.region {
+        if !crate::register::REGIONS.iter().any(|x| x.eq_ignore_ascii_case(r)) {
+            return Err(format!("--region {r:?} is not a GO region; use one of: {}", crate::register::REGIONS.join(", ")));
+        }
+    }
+    let (found, skipped) = ingest::discover(&job.paths)?;
+    let opts = Options { strict: job.strict, limits: job.limits, keep_sheets: false };
+    let mut checked = validate::check_each(&found, schema, register, &opts, progress);
+    if let Some(r) = &job.region {
+        checked.retain(|c| {
+            c.meta.scheme.as_deref().and_then(|s| register.get(s)).is_none_or(|s| s.region.eq_ignore_ascii_case(r))
+        });
+    }
+    let period = match job.period {
+        Some(p) => p,
+        None => checked
+            .iter()
+            .filter(|c| c.verdict.usable())
+            .filter_map(|c| c.meta.period)
+            .max()
+            .ok_or("no usable return was found, so there is no month to report on; check the returns with `pmf validate`, or give --period")?,
+    };
+    checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
+    validate::finish(&mut checked, schema, register);
+    let combined = validate::combine(&checked);
+    let extract = match &job.offences {
+        Some(p) => Some(super::extract::read(p, schema, &job.limits)?),
+        None => None,
+    };
+    let cfg = measure::Config {
+        period,
+        region: job.region.as_ref().and_then(|r| crate::register::REGIONS.iter().find(|x| x.eq_ignore_ascii_case(r)).map(|x| x.to_string())),
+        ni30_year: job.ni30_year,
+        ni30_cautions: job.ni30_cautions,
+        due_weekday: 6,
+        suppress: job.suppress,
+    };
+    let input = measure::Input { checked: &checked, combined: &combined, register, schema, ni30_offences: extract.as_deref() };
+    let first = combined.used.keys().map(|(_, m)| *m).min().unwrap_or(period).min(period);
+    let mut trend = Vec::new();
+    let mut measures = Vec::new();
+    for i in first.index()..=period.index() {
+        let m = Month::from_index(i);
+        let c = measure::Config { period: m, ..cfg.clone() };
+        let all = measure::compute(&input, &c)?;
+        if m == period {
+            measures = all.clone();
+        }
+        trend.push((m, all.into_iter().filter(|x| book::TREND_MEASURES.contains(&x.measure.as_str())).collect()));
+    }
+    let as_at = combined.used.values().filter_map(|&i| checked[i].meta.submitted_on).max();
+    let report = Report {
+        job,
+        schema,
+        register,
+        checked: &checked,
+        skipped: &skipped,
+        combined: &combined,
+        cfg: &cfg,
+        measures: &measures,
+        trend: &trend,
+        as_at,
+    };
+    let files = write_folder(&report)?;
+    Ok(Done {
+        folder: job.out.join(period.to_string()),
+        period,
+        returns: checked.len(),
+        with_errors: checked.iter().filter(|c| c.has_error()).count(),
+        files,
+    })
+}
+
+/// Every output as (path inside the period folder, bytes), sorted by path.
+fn outputs(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    files.push(("measures.csv".into(), tidy::measures_csv(r.measures)?));
+    files.push(("issues.csv".into(), tidy::issues_csv(r.checked.iter().flat_map(|c| &c.issues))?));
+    files.push(("issues.xlsx".into(), book::issues_workbook(r)?));
+    files.extend(book::area_workbooks(r)?);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+fn write_folder(r: &Report<'_>) -> Result<usize, String> {
+    let mut files = outputs(r)?;
+    let manifest = manifest::json(r, &files)?;
+    files.push(("manifest.json".into(), manifest));
+    let target = r.job.out.join(r.cfg.period.to_string());
+    let tmp = r.job.out.join(format!(".{}.tmp-{}", r.cfg.period, std::process::id()));
+    let cannot = |p: &Path, e: std::io::Error| format!("{}: cannot write: {e}", p.display());
+    let _ = std::fs::remove_dir_all(&tmp);
+    for (name, bytes) in &files {
+        let path = tmp.join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| cannot(dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| cannot(&path, e))?;
+    }
+    let old = r.job.out.join(format!(".{}.old-{}", r.cfg.period, std::process::id()));
+    if target.exists() {
+        std::fs::rename(&target, &old).map_err(|e| cannot(&target, e))?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, &target) {
+        let _ = std::fs::rename(&old, &target);
+        return Err(cannot(&target, e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(files.len())
+}
