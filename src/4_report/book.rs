@@ -9,7 +9,8 @@
 
 use super::layout::{self, TableSpec};
 use super::run::Report;
-use super::sheets::{self, Cell, Sheet};
+use super::sheets::{self, Cell, ChartSpec, Sheet};
+use rust_xlsxwriter::ChartType;
 use crate::measure::{Flag, Level, Measure, Value};
 use crate::register::REGIONS;
 use std::collections::HashMap;
@@ -92,9 +93,30 @@ fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
     let areas = areas(r, scope);
     let look = lookup(r.measures);
     let mut tables: Vec<Sheet> = Vec::new();
+    let schemes = areas.iter().filter(|(l, _, _)| *l == Level::Scheme).count();
     for TableSpec { sheet, title, cols } in layout::tables(r.schema) {
         let cols: Vec<(String, String)> = cols.into_iter().map(|c| (c.header, c.measure)).collect();
-        tables.push(measures_sheet(sheet, title, &cols, &areas, &look));
+        let mut t = measures_sheet(sheet, title, &cols, &areas, &look);
+        if sheet == "Cohort" {
+            // The band's minimum beside the cohort, for the chart.
+            t.headers.push("Band minimum (people)".into());
+            for (row, (l, code, _)) in t.rows.iter_mut().zip(&areas) {
+                let min = match (*l, r.register.get(code)) {
+                    (Level::Scheme, Some(s)) => Some(f64::from(s.cohort_min.unwrap_or(if s.bcus >= 2 { 60 } else { 15 }))),
+                    _ => None,
+                };
+                row.push(min.map(|m| Cell::Num(m, sheets::Fmt::Whole)).unwrap_or(Cell::Short("[z]")));
+            }
+            t.chart = Some(ChartSpec {
+                title: "Cohort size against the band minimum, by scheme".into(),
+                alt: "Column chart of each scheme's cohort (Catch & Convict and Rehabilitate & Resettle members active at the month's end), with a line at the minimum of its band.".into(),
+                y_title: "People".into(),
+                rows: 0..schemes,
+                category_col: 1,
+                series: vec![(3, ChartType::Column), ((t.headers.len() - 1) as u16, ChartType::Line)],
+            });
+        }
+        tables.push(t);
     }
     // NI 30: whichever NI 30 measures this month has, in their order.
     let mut ni30: Vec<(String, String)> = Vec::new();
@@ -109,6 +131,19 @@ fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
     for (row, (l, code, _)) in ni.rows.iter_mut().zip(&areas) {
         let target = if *l == Level::Scheme { r.register.get(code).and_then(|s| s.ni30_target_pct) } else { None };
         row.push(target.map(|t| Cell::Num(t, sheets::Fmt::OneDp)).unwrap_or(Cell::Short("[z]")));
+    }
+    let reduction = ["ni30_outturn_reduction_pct", "ni30_reduction_pct", "ni30_rolling_reduction_pct"]
+        .iter()
+        .find_map(|m| ni30.iter().position(|(_, x)| x == m));
+    if let Some(k) = reduction {
+        ni.chart = Some(ChartSpec {
+            title: format!("{} by scheme, against target", layout::ni30_header(&ni30[k].1)),
+            alt: "Column chart of each scheme's NI 30 reduction in proven offending from the baseline (per cent), with a line at the scheme's target reduction.".into(),
+            y_title: "Per cent reduction".into(),
+            rows: 0..schemes,
+            category_col: 1,
+            series: vec![(3 + k as u16, ChartType::Column), ((ni.headers.len() - 1) as u16, ChartType::Line)],
+        });
     }
     tables.push(ni);
     tables.push(sheets::data_quality(r, scope));
