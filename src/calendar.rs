@@ -56,6 +56,7 @@ impl Month {
         Month { year: i.div_euclid(12), month: (i.rem_euclid(12) + 1) as u32 }
     }
 
+    #[allow(clippy::should_implement_trait)]
     pub fn add(self, months: i32) -> Month {
         Month::from_index(self.index() + months)
     }

@@ -157,7 +157,9 @@ fn lost_people(checked: &mut [Checked], combined: &Combined) {
 
 /// X04: one PPO ID active on two schemes on the same day, within a month.
 fn double_schemes(checked: &mut [Checked], combined: &Combined) {
-    let mut by_month: BTreeMap<Month, HashMap<&str, Vec<(usize, usize, NaiveDate, NaiveDate)>>> = BTreeMap::new();
+    // month -> PPO ID -> (return, person, first day, last day) on a scheme
+    type Spans<'a> = HashMap<&'a str, Vec<(usize, usize, NaiveDate, NaiveDate)>>;
+    let mut by_month: BTreeMap<Month, Spans<'_>> = BTreeMap::new();
     for ((_, month), &i) in &combined.used {
         for (k, p) in checked[i].people.iter().enumerate() {
             let start = p.date_adopted.max(month.first_day());

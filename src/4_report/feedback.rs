@@ -41,7 +41,7 @@ fn parse_a1(cell: &str) -> Option<(u32, u16)> {
         col = col.checked_mul(26)?.checked_add(u32::from(b.to_ascii_uppercase() - b'A' + 1))?;
     }
     let row: u32 = digits.parse().ok()?;
-    (row >= 1 && col >= 1 && col <= 16384).then(|| (row - 1, (col - 1) as u16))
+    (row >= 1 && (1..=16384).contains(&col)).then(|| (row - 1, (col - 1) as u16))
 }
 
 pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {

@@ -137,11 +137,11 @@ impl Ret {
 
     /// Validate this return alone.
     pub fn issues(&self) -> Vec<Issue> {
-        check_all(&[self.clone()]).remove(0).issues
+        check_all(std::slice::from_ref(self)).remove(0).issues
     }
 
     pub fn checked(&self) -> Checked {
-        check_all(&[self.clone()]).remove(0)
+        check_all(std::slice::from_ref(self)).remove(0)
     }
 }
 
