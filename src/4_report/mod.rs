@@ -2,9 +2,11 @@
 //! only module that uses rust_xlsxwriter and plotters.
 
 pub mod book;
+pub mod charts;
 pub mod console;
 pub mod extract;
 pub mod feedback;
+pub mod figures;
 pub mod layout;
 pub mod manifest;
 pub mod quality;

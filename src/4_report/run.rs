@@ -8,7 +8,7 @@
 //! inputs and configuration give byte-identical files (no clock, sorted
 //! rows, the as-at date as every workbook's creation date).
 
-use super::{book, manifest, tidy};
+use super::{book, figures, manifest, tidy};
 use crate::calendar::Month;
 use crate::ingest::{self, Limits, Skipped};
 use crate::measure::{self, Measure};
@@ -140,6 +140,7 @@ fn outputs(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
     files.push(("issues.csv".into(), tidy::issues_csv(r.checked.iter().flat_map(|c| &c.issues))?));
     files.push(("issues.xlsx".into(), book::issues_workbook(r)?));
     files.extend(book::area_workbooks(r)?);
+    files.extend(figures::images(r)?);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
