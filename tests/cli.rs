@@ -37,7 +37,7 @@ fn warnings_alone_exit_zero_and_text_names_file_cell_and_value() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("r.xlsx (TST01 2008-03): accepted"), "{out}");
     assert!(out.contains("warning Q01 Cohort!J2 [Offender manager] \"N\""), "{out}");
-    assert!(out.lines().last().unwrap().starts_with("Summary: 1 returns: 1 accepted"), "{out}");
+    assert!(out.lines().last().unwrap().starts_with("Summary: 1 return: 1 accepted"), "{out}");
 }
 
 #[test]

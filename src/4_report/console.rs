@@ -45,18 +45,27 @@ pub fn text(checked: &[Checked], skipped: &[Skipped]) -> String {
     let with_errors = checked.iter().filter(|c| c.has_error()).count();
     let _ = writeln!(
         out,
-        "Summary: {} returns: {} accepted, {} accepted with excluded rows, {} rejected, {} superseded; {} errors in {} returns, {} warnings; {} files skipped.",
+        "Summary: {} return{}: {} accepted, {} accepted with excluded rows, {} rejected, {} superseded; {} error{} in {} return{}, {} warning{}; {} file{} skipped.",
         checked.len(),
+        plural(checked.len()),
         count(Verdict::Accepted),
         count(Verdict::AcceptedWithExcludedRows),
         count(Verdict::Rejected),
         count(Verdict::Superseded),
         sev(Severity::Error),
+        plural(sev(Severity::Error)),
         with_errors,
+        plural(with_errors),
         sev(Severity::Warning),
-        skipped.len()
+        plural(sev(Severity::Warning)),
+        skipped.len(),
+        plural(skipped.len())
     );
     out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 pub fn json(checked: &[Checked], skipped: &[Skipped]) -> String {
