@@ -321,3 +321,39 @@ fn region_figures_sum_their_schemes_and_suppression_hides_small_counts() {
     // A rate whose numerator and denominator are both 3 or more stays.
     assert_eq!(get(&ms, Level::Region, "North East", "mean_age"), "25.333333|76|3|");
 }
+
+#[test]
+fn ni30_from_a_national_offences_extract() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("extract.csv");
+    // P0: two baseline offences (one a caution), one follow-up; P3: one follow-up, one proven too late.
+    std::fs::write(
+        &path,
+        "PPO ID,Offence ref,Offence date,Outcome date,Outcome,Offence category,Disposal,Arrest date,Charge date\n\
+         2001/0123456F,X1,01/12/2006,01/02/2007,CONVICTION,ROBBERY,CUSTODY,,\n\
+         01/123456F,X2,2007-06-30,2007-08-01,Caution,THEFT_OTHER,,,\n\
+         2001/0123456F,X3,15/06/2008,01/09/2008,CONVICTION,FRAUD,FINE,,\n\
+         2003/0000042Q,X4,01/03/2009,01/05/2009,TIC,HANDLING,FINE,,\n\
+         2003/0000042Q,X5,01/03/2009,01/10/2009,CONVICTION,HANDLING,FINE,,\n",
+    )
+    .unwrap();
+    let schema = Schema::pmf1().unwrap();
+    let extract = pmf::report::extract::read(&path, &schema, &Default::default()).unwrap();
+    assert_eq!(extract.len(), 5);
+    let register = fixture_register();
+    let period = Month::parse_iso("2009-10").unwrap();
+    let mut checked = common::check_all(&ni30_returns());
+    validate::finish(&mut checked, &schema, &register);
+    let combined = validate::combine(&checked);
+    let input = measure::Input { checked: &checked, combined: &combined, register: &register, schema: &schema, ni30_offences: Some(&extract) };
+    let ms = measure::compute(&input, &Config::new(period)).unwrap();
+    // The extract replaces the returns' offences: B = 2 (X1, X2), F = 2 (X3, X4; X5 proven after 30/09/2009).
+    assert_eq!(scheme(&ms, "ni30_outturn_baseline_offences"), "2|||");
+    assert_eq!(scheme(&ms, "ni30_outturn_followup_offences"), "2|||");
+    assert_eq!(scheme(&ms, "ni30_outturn_reduction_pct"), "0|0|2|");
+    assert_eq!(scheme(&ms, "ni30_outturn_reoffended_pct"), "100|2|2|");
+    // A bad row stops the run, naming it.
+    std::fs::write(&path, "PPO ID,Offence ref,Offence date,Outcome date,Outcome\n2001/0123456F,X1,yesterday,01/02/2007,CONVICTION\n").unwrap();
+    let err = pmf::report::extract::read(&path, &schema, &Default::default()).unwrap_err();
+    assert!(err.contains("row 2, Offence date"), "{err}");
+}
