@@ -197,3 +197,17 @@ fn two_runs_are_byte_identical_and_leak_no_personal_data() {
         }
     }
 }
+
+#[test]
+fn the_default_month_skips_a_month_whose_only_returns_tie() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    returns(&input);
+    // Two April returns for TST01 submitted the same day: X02, neither used.
+    let april = Ret::base().meta(2, t("2008-04")).meta(3, d("2008-05-07")).remove_cohort_row(1).remove_cohort_row(1)
+        .remove_offence_row(2).remove_offence_row(1).remove_offence_row(0);
+    april.write(&input.join("TST01_2008-04.xlsx"));
+    april.write(&input.join("TST01_2008-04_copy.xlsx"));
+    let folder = report(&input, &dir.path().join("out"), &[]);
+    assert!(folder.ends_with("2008-03") && folder.exists(), "the report is for March, the latest month with a usable return");
+}

@@ -11,6 +11,9 @@ use super::{mean, rate, Config, Flag, Input, Level, Measure, Value};
 use crate::register::{Scheme, REGIONS};
 use std::collections::BTreeMap;
 
+/// Months on the scheme are days / 30.4375 (§4.2).
+const DAYS_PER_MONTH: f64 = 30.4375;
+
 /// Counts of people or offences (suppressed below N in region and national rows).
 pub fn is_count(measure: &str) -> bool {
     let people = measure.starts_with("cohort_active")
@@ -174,8 +177,9 @@ pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Result<Vec<
         w.median("charge_to_outcome_median_days", median, cases);
         w.rate("recorded_within_7_days_pct", o.sum("within7"), o.sum("off"));
         // M10
-        w.mean("time_on_scheme_mean_months", p.sum("months_on"), p.sum("active"));
-        w.mean("time_on_scheme_mean_months_deselected", l.sum("months_desel"), l.sum("deselected"));
+        // Total days, divided once: the numerator is the total months.
+        w.mean("time_on_scheme_mean_months", p.sum("days_on") / DAYS_PER_MONTH, p.sum("active"));
+        w.mean("time_on_scheme_mean_months_deselected", l.sum("days_desel") / DAYS_PER_MONTH, l.sum("deselected"));
         // M11
         w.mean("mean_age", p.sum("age"), p.sum("active"));
         for (band, _, _) in AGE_BANDS {

@@ -159,7 +159,7 @@ fn rate(num: f64, den: f64) -> (Value, Flag) {
     if den == 0.0 {
         (Value::Empty, Flag::Z)
     } else {
-        (Value::Num(num / den * 100.0), Flag::None)
+        (Value::Num(num * 100.0 / den), Flag::None)
     }
 }
 

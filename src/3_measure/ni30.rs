@@ -37,10 +37,15 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// Does an offence count in the window [from, to] (§5)?
-fn counts_in(o: &Offence, from: NaiveDate, to: NaiveDate, cautions: bool) -> bool {
-    let proven_by = Month::of(to).add(6).last_day();
-    o.offence_date >= from && o.offence_date <= to && o.outcome_date <= proven_by && (cautions || o.outcome != "CAUTION")
+/// Six calendar months after a window's last day: 31 March + 6 months is
+/// 30 September; 30 September + 6 months is 30 March.
+fn proven_by(window_end: NaiveDate) -> NaiveDate {
+    window_end.checked_add_months(chrono::Months::new(6)).unwrap_or(NaiveDate::MAX)
+}
+
+/// Does an offence committed from `from` to `to` count, proven by `by` (§5)?
+fn counts_in(o: &Offence, from: NaiveDate, to: NaiveDate, by: NaiveDate, cautions: bool) -> bool {
+    o.offence_date >= from && o.offence_date <= to && o.outcome_date <= by && (cautions || o.outcome != "CAUTION")
 }
 
 pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Result<Vec<Measure>, String> {
@@ -75,15 +80,14 @@ fn year_rows(
     let (fu_from, fu_to) = (date(y, 4, 1), date(y + 1, 3, 31));
     let rolling_to = Month { year: y, month: 4 }.add(m.max(1) - 1).last_day();
 
-    // The latest row of each PPO ID up to the earlier of P and March Y+1.
-    let mut latest: HashMap<&str, (Month, Option<NaiveDate>, bool)> = HashMap::new();
-    for ((_, month), &i) in input.combined.used.iter().filter(|((_, m), _)| *m <= cap) {
-        let c = &input.checked[i];
-        for p in &c.people {
-            let key = (*month, c.meta.submitted_on, p.date_deselected.is_some());
-            let e = latest.entry(p.ppo_id.as_str()).or_insert(key);
-            if (key.0, key.1) >= (e.0, e.1) {
-                *e = key;
+    // Each (scheme, PPO ID)'s latest row on that scheme's used returns up to
+    // the earlier of P and March Y+1: does it carry a deselection?
+    let mut latest: HashMap<(&str, &str), (Month, bool)> = HashMap::new();
+    for ((scheme, month), &i) in input.combined.used.iter().filter(|((_, m), _)| *m <= cap) {
+        for p in &input.checked[i].people {
+            let e = latest.entry((scheme.as_str(), p.ppo_id.as_str())).or_insert((*month, false));
+            if *month >= e.0 {
+                *e = (*month, p.date_deselected.is_some());
             }
         }
     }
@@ -107,9 +111,12 @@ fn year_rows(
                 continue;
             }
             let offences = by_ppo.get(p.ppo_id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-            let n = |from, to| offences.iter().filter(|o| counts_in(o, from, to, cfg.ni30_cautions)).count() as f64;
-            let (b, f, fm) = (n(base_from, base_to), n(fu_from, fu_to), if m >= 1 { n(fu_from, rolling_to) } else { 0.0 });
-            let desel = latest.get(p.ppo_id.as_str()).is_some_and(|l| l.2);
+            let n = |from, to, by| offences.iter().filter(|o| counts_in(o, from, to, by, cfg.ni30_cautions)).count() as f64;
+            let b = n(base_from, base_to, proven_by(base_to));
+            let f = n(fu_from, fu_to, proven_by(fu_to));
+            // The rolling figure: offences of the follow-up months seen so far.
+            let fm = if m >= 1 { n(fu_from, rolling_to, proven_by(fu_to)) } else { 0.0 };
+            let desel = latest.get(&(s.code.as_str(), p.ppo_id.as_str())).is_some_and(|l| l.1);
             let v = [Some(1.0), Some(b), Some(f), Some(f64::from(u8::from(f > 0.0))), Some(fm), Some(f64::from(u8::from(desel))), Some(1.0)];
             table.push(&s.code, &s.region, &p.ppo_id, &v);
         }
@@ -148,10 +155,6 @@ fn year_rows(
         if complete {
             push("followup_offences", Value::Num(f), None, None, Flag::None);
             let (v, fl) = rate(b - f, b);
-            let reduction = match v {
-                Value::Num(x) => Some(x),
-                _ => None,
-            };
             push("reduction_pct", v, Some(b - f), Some(b), fl);
             let (v, fl) = rate(reoff, cohort);
             push("reoffended_pct", v, Some(reoff), Some(cohort), fl);
@@ -161,9 +164,10 @@ fn year_rows(
             push("offences_per_reoffender", v, Some(f), Some(reoff), fl);
             if scheme.is_some() {
                 for (name, goal) in [("target_met", target), ("stretch_met", stretch)] {
-                    match (reduction, goal) {
-                        (Some(r), Some(g)) => push(name, Value::Code(if r >= g { "Y" } else { "N" }.into()), None, None, Flag::None),
-                        _ => push(name, Value::Empty, None, None, Flag::Z),
+                    // Met when (B - F) / B x 100 >= goal, compared without rounding.
+                    match goal.filter(|_| b > 0.0) {
+                        Some(g) => push(name, Value::Code(if (b - f) * 100.0 >= g * b { "Y" } else { "N" }.into()), None, None, Flag::None),
+                        None => push(name, Value::Empty, None, None, Flag::Z),
                     }
                 }
             }
@@ -183,4 +187,15 @@ fn year_rows(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proven_within_six_calendar_months() {
+        assert_eq!(proven_by(date(2007, 9, 30)), date(2008, 3, 30));
+        assert_eq!(proven_by(date(2009, 3, 31)), date(2009, 9, 30));
+    }
 }

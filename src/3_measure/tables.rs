@@ -67,7 +67,7 @@ fn b(x: bool) -> Option<f64> {
 pub fn people_columns(input: &Input<'_>) -> Vec<String> {
     let mut names: Vec<String> = ["active", "group", "cc", "rr", "pd"].iter().map(|s| s.to_string()).collect();
     names.extend(codes(input, "status").iter().map(|c| format!("status_{}", c.to_lowercase())));
-    for n in ["custody", "statutory", "statutory_om", "m6_den", "m6_num", "drug_y", "treat_y", "months_on", "age"] {
+    for n in ["custody", "statutory", "statutory_om", "m6_den", "m6_num", "drug_y", "treat_y", "days_on", "age"] {
         names.push(n.into());
     }
     names.extend(AGE_BANDS.iter().map(|(n, _, _)| format!("age_{n}")));
@@ -113,7 +113,7 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
             v.push(b(m6_num));
             v.push(b(p.drug_misuser == "Y"));
             v.push(b(p.drug_misuser == "Y" && p.in_drug_treatment == Some(true)));
-            v.push(Some((end - p.date_adopted).num_days() as f64 / 30.4375));
+            v.push(Some((end - p.date_adopted).num_days() as f64));
             v.push(Some(f64::from(age)));
             v.extend(AGE_BANDS.iter().map(|(_, lo, hi)| b(age >= *lo && age <= *hi)));
             v.extend(genders.iter().map(|g| b(*g == p.gender)));
@@ -144,7 +144,7 @@ fn assessed_in_8_weeks(p: &Person) -> bool {
 pub fn listed_columns(input: &Input<'_>) -> Vec<String> {
     let mut names: Vec<String> = vec!["adopted".into(), "deselected".into()];
     names.extend(codes(input, "deselection_reason").iter().map(|c| format!("deselected_{}", c.to_lowercase())));
-    names.push("months_desel".into());
+    names.push("days_desel".into());
     names
 }
 
@@ -162,7 +162,7 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
             let mut v = vec![b(in_month(Some(p.date_adopted))), b(desel)];
             v.extend(reasons.iter().map(|r| b(desel && p.deselection_reason.as_deref() == Some(r.as_str()))));
             v.push(match (desel, p.date_deselected) {
-                (true, Some(d)) => Some((d - p.date_adopted).num_days() as f64 / 30.4375),
+                (true, Some(d)) => Some((d - p.date_adopted).num_days() as f64),
                 _ => Some(0.0),
             });
             t.push(&s.code, &s.region, &p.ppo_id, &v);
@@ -205,15 +205,18 @@ pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     t
 }
 
-/// M3 throughput: each PPO ID on the scheme's used returns up to P.
+/// M3 throughput: each PPO ID on the scheme's usable returns up to P.
 pub fn seen(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let mut t = Table::new(&["seen"]);
     for s in schemes {
+        // Usable means not rejected (§10): superseded returns count too.
         let mut ids: Vec<&str> = input
             .combined
-            .used
+            .received
             .range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), cfg.period))
-            .flat_map(|(_, &i)| input.checked[i].people.iter().map(|p| p.ppo_id.as_str()))
+            .flat_map(|(_, v)| v.iter().map(|&i| &input.checked[i]))
+            .filter(|c| c.verdict != crate::validate::Verdict::Rejected)
+            .flat_map(|c| c.people.iter().map(|p| p.ppo_id.as_str()))
             .collect();
         ids.sort_unstable();
         ids.dedup();

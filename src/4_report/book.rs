@@ -178,6 +178,7 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
         rows: r
             .checked
             .iter()
+            .filter(|c| super::run::in_scope(r, c))
             .flat_map(|c| &c.issues)
             .map(|i| {
                 vec![
@@ -205,6 +206,7 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
         rows: r
             .checked
             .iter()
+            .filter(|c| super::run::in_scope(r, c))
             .map(|c| {
                 let rows = c.rows();
                 let n = |x: u32| Cell::Num(f64::from(x), sheets::Fmt::Whole);

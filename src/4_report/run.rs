@@ -67,20 +67,14 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
     }
     let (found, skipped) = ingest::discover(&job.paths)?;
     let opts = Options { strict: job.strict, limits: job.limits, keep_sheets: false };
+    // Every return is combined, whatever the region: NI 30 takes offences
+    // from the whole ledger, whichever scheme recorded them (§10).
     let mut checked = validate::check_each(&found, schema, register, &opts, progress);
-    if let Some(r) = &job.region {
-        checked.retain(|c| {
-            c.meta.scheme.as_deref().and_then(|s| register.get(s)).is_none_or(|s| s.region.eq_ignore_ascii_case(r))
-        });
-    }
     let period = match job.period {
         Some(p) => p,
-        None => checked
-            .iter()
-            .filter(|c| c.verdict.usable())
-            .filter_map(|c| c.meta.period)
-            .max()
-            .ok_or("no usable return was found, so there is no month to report on; check the returns with `pmf validate`, or give --period")?,
+        None => default_period(&checked).ok_or(
+            "no usable return was found, so there is no month to report on; check the returns with `pmf validate`, or give --period",
+        )?,
     };
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
     validate::finish(&mut checked, schema, register);
@@ -133,11 +127,36 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
     })
 }
 
+/// The latest month with a usable return (§10), after resubmissions: a
+/// scheme-month whose latest usable returns tie on Submitted on (X02) has none.
+fn default_period(checked: &[Checked]) -> Option<Month> {
+    let mut latest: std::collections::BTreeMap<(&str, Month), (Option<NaiveDate>, usize)> = Default::default();
+    for c in checked.iter().filter(|c| c.verdict.usable()) {
+        let (Some(s), Some(m)) = (c.meta.scheme.as_deref(), c.meta.period) else { continue };
+        let e = latest.entry((s, m)).or_insert((c.meta.submitted_on, 0));
+        if c.meta.submitted_on > e.0 {
+            *e = (c.meta.submitted_on, 1);
+        } else if c.meta.submitted_on == e.0 {
+            e.1 += 1;
+        }
+    }
+    latest.iter().filter(|(_, (_, n))| *n == 1).map(|((_, m), _)| *m).max()
+}
+
+/// With `--region`, the returns whose issues a report lists: the region's,
+/// and the files that cannot be placed in a scheme.
+pub fn in_scope(r: &Report<'_>, c: &Checked) -> bool {
+    match (&r.cfg.region, c.meta.scheme.as_deref().and_then(|s| r.register.get(s))) {
+        (Some(region), Some(s)) => &s.region == region,
+        _ => true,
+    }
+}
+
 /// Every output as (path inside the period folder, bytes), sorted by path.
 fn outputs(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     files.push(("measures.csv".into(), tidy::measures_csv(r.measures)?));
-    files.push(("issues.csv".into(), tidy::issues_csv(r.checked.iter().flat_map(|c| &c.issues))?));
+    files.push(("issues.csv".into(), tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues))?));
     files.push(("issues.xlsx".into(), book::issues_workbook(r)?));
     files.extend(book::area_workbooks(r)?);
     files.extend(figures::images(r)?);
