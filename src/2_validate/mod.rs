@@ -14,6 +14,7 @@ mod cross;
 mod meta;
 mod pnc;
 mod rows;
+mod rules;
 mod sheet;
 
 pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};

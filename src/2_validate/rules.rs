@@ -1,0 +1,178 @@
+//! The row rules that need code rather than schema data: ages (C05), Q01,
+//! Q02, duplicates (D01, D02), offences of people not on Cohort (D03), late
+//! recording (Q03) and adoption history (§10). Errors exclude their row.
+
+use super::rows::{idx, Ctx, Place, Record};
+use super::sheet::RawRow;
+use crate::calendar::{age_on, uk};
+use crate::issue::{Issue, Rule};
+use crate::schema;
+use std::collections::HashMap;
+
+/// Ages (C05), Q01, Q02 and duplicate PPO IDs (D01).
+pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Record], issues: &mut Vec<Issue>) {
+    let ctx = place.ctx;
+    let spec = place.spec;
+    let (id, dob, strand, status, om) =
+        (idx(spec, "ppo_id"), idx(spec, "date_of_birth"), idx(spec, "strand"), idx(spec, "status"), idx(spec, "offender_manager"));
+    let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
+    for (k, rec) in recs.iter_mut().enumerate() {
+        let age = match (rec.date(dob), ctx.period) {
+            (Some(b), Some(p)) => Some(age_on(b, p.last_day())),
+            _ => None,
+        };
+        if let (Some(a), Some(b), Some(p)) = (age, rec.date(dob), ctx.period) {
+            if !(10..=100).contains(&a) {
+                rec.excluded = true;
+                issues.push(place.issue(
+                    Rule::C05,
+                    rec.row0,
+                    dob,
+                    cell(k, dob),
+                    format!("Date of birth {} gives an age of {a} on {}; ages must be 10 to 100: check the date", uk(b), uk(p.last_day())),
+                ));
+            }
+        }
+        if let (Some(a), Some(s)) = (age, rec.text(strand)) {
+            let odd = (s == "PD" && a >= 18) || (s != "PD" && a < 18);
+            if odd && (10..=100).contains(&a) {
+                let msg = if s == "PD" {
+                    format!("a Prevent & Deter member aged {a} (18 or over); allowed, but check the strand")
+                } else {
+                    format!("a {} member aged {a} (under 18); allowed, but check the strand", if s == "CC" { "Catch & Convict" } else { "Rehabilitate & Resettle" })
+                };
+                issues.push(place.issue(Rule::Q02, rec.row0, strand, cell(k, strand), msg));
+            }
+        }
+        if let (Some(s), Some("N")) = (rec.text(status), rec.text(om)) {
+            if ctx.schema.statutory_statuses.iter().any(|x| x == s) {
+                issues.push(place.issue(
+                    Rule::Q01,
+                    rec.row0,
+                    om,
+                    cell(k, om),
+                    format!("status {s} is statutory, but no offender manager is assigned; check the Offender manager"),
+                ));
+            }
+        }
+    }
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, rec) in recs.iter().enumerate() {
+        if let Some(t) = rec.text(id) {
+            seen.entry(t.to_string()).or_default().push(k);
+        }
+    }
+    let mut dups: Vec<(&String, &Vec<usize>)> = seen.iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort();
+    for (ppo, ks) in dups {
+        let rows: Vec<String> = ks.iter().map(|&k| (recs[k].row0 + 1).to_string()).collect();
+        for &k in ks {
+            recs[k].excluded = true;
+            issues.push(place.issue(
+                Rule::D01,
+                recs[k].row0,
+                id,
+                cell(k, id),
+                format!("PPO ID {ppo} appears {} times on Cohort (rows {}); list each person once", ks.len(), rows.join(", ")),
+            ));
+        }
+    }
+}
+
+/// Duplicate offence refs (D02), offences of people not on Cohort or whose
+/// Cohort row was excluded (D03), and late recording (Q03).
+pub(super) fn offence_rules(
+    place: &Place<'_>,
+    raws: &[RawRow],
+    recs: &mut [Record],
+    cohort: Option<(&Vec<Record>, &schema::Sheet)>,
+    issues: &mut Vec<Issue>,
+) {
+    let spec = place.spec;
+    let (id, oref, outcome, recorded) =
+        (idx(spec, "ppo_id"), idx(spec, "offence_ref"), idx(spec, "outcome_date"), idx(spec, "recorded_date"));
+    let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
+    let mut seen: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (k, rec) in recs.iter().enumerate() {
+        if let (Some(p), Some(r)) = (rec.text(id), rec.text(oref)) {
+            seen.entry((p.to_string(), r.to_string())).or_default().push(k);
+        }
+    }
+    let mut dups: Vec<_> = seen.iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort();
+    for ((ppo, r), ks) in dups {
+        let rows: Vec<String> = ks.iter().map(|&k| (recs[k].row0 + 1).to_string()).collect();
+        for &k in ks {
+            recs[k].excluded = true;
+            issues.push(place.issue(
+                Rule::D02,
+                recs[k].row0,
+                oref,
+                cell(k, oref),
+                format!("Offence ref {r} appears {} times for PPO {ppo} (rows {}); list each offence once", ks.len(), rows.join(", ")),
+            ));
+        }
+    }
+    if let Some((crecs, cspec)) = cohort {
+        let cid = idx(cspec, "ppo_id");
+        for (k, rec) in recs.iter_mut().enumerate() {
+            let Some(p) = rec.text(id) else { continue };
+            let rows: Vec<&Record> = crecs.iter().filter(|c| c.text(cid) == Some(p)).collect();
+            let msg = if rows.is_empty() {
+                Some(format!("PPO ID {p} is not on the Cohort sheet of this return; add the person to Cohort or correct the ID"))
+            } else if rows.iter().all(|c| c.excluded) {
+                let list: Vec<String> = rows.iter().map(|c| (c.row0 + 1).to_string()).collect();
+                Some(format!(
+                    "the Cohort row of PPO {p} ({} {}) was excluded, so this offence is excluded too; fix that row and this offence is kept",
+                    if list.len() > 1 { "rows" } else { "row" },
+                    list.join(", ")
+                ))
+            } else {
+                None
+            };
+            if let Some(m) = msg {
+                rec.excluded = true;
+                issues.push(place.issue(Rule::D03, rec.row0, id, cell(k, id), m));
+            }
+        }
+    }
+    let empty = Vec::new();
+    let (crecs, cspec) = match cohort {
+        Some((c, s)) => (c, Some(s)),
+        None => (&empty, None),
+    };
+    for (k, rec) in recs.iter().enumerate() {
+        let (Some(o), Some(r)) = (rec.date(outcome), rec.date(recorded)) else { continue };
+        let history = cspec.is_some_and(|cs| adoption_history(place.ctx, rec, spec, crecs, cs));
+        let days = (r - o).num_days();
+        if !history && days > 7 {
+            issues.push(place.issue(
+                Rule::Q03,
+                rec.row0,
+                recorded,
+                cell(k, recorded),
+                format!("recorded {days} days after the outcome ({} to {}); the standard is within 7 days", uk(o), uk(r)),
+            ));
+        }
+    }
+}
+
+/// §10: an offence whose Outcome date is before the person's Date adopted on
+/// the same return, or any offence before the first day of the return for
+/// the scheme's first active month.
+pub(super) fn adoption_history(ctx: &Ctx<'_>, rec: &Record, ospec: &schema::Sheet, crecs: &[Record], cspec: &schema::Sheet) -> bool {
+    let Some(outcome) = rec.date(idx(ospec, "outcome_date")) else { return false };
+    if let (Some(p), Some(first)) = (ctx.period, ctx.first_month) {
+        if p == first && outcome < p.first_day() {
+            return true;
+        }
+    }
+    let (cid, adopted) = (idx(cspec, "ppo_id"), idx(cspec, "date_adopted"));
+    let ppo = rec.text(idx(ospec, "ppo_id"));
+    crecs
+        .iter()
+        .find(|c| c.text(cid).is_some() && c.text(cid) == ppo && c.date(adopted).is_some())
+        .and_then(|c| c.date(adopted))
+        .is_some_and(|a| outcome < a)
+}
+
