@@ -124,6 +124,14 @@ enum Command {
 
 /// Run with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
+    // A reader that fails on a hostile file is reported as that file's F01
+    // (validate::check_each); print one line, not a backtrace, unless asked.
+    if std::env::var_os("PMF_DEBUG").is_none() {
+        std::panic::set_hook(Box::new(|info| {
+            let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+            eprintln!("pmf: internal error{at}; set PMF_DEBUG=1 for details");
+        }));
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -209,11 +209,46 @@ pub fn check_each(
     files
         .par_iter()
         .map(|f| {
-            let c = check_file(f, schema, register, opts);
+            let c = check_file_guarded(f, schema, register, opts);
             progress();
             c
         })
         .collect()
+}
+
+/// `check_file`, with a panic in a reader (a bug, but possibly in a
+/// dependency, on a hostile file) turned into an F01 for that file alone, so
+/// one bad return cannot stop a whole run.
+fn check_file_guarded(found: &Found, schema: &Schema, register: &Register, opts: &Options) -> Checked {
+    let run = std::panic::AssertUnwindSafe(|| check_file(found, schema, register, opts));
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        let mut c = empty(found);
+        c.issues.push(Issue::new(
+            Rule::F01,
+            &c.file,
+            "the file could not be read: pmf failed on it (an internal error; please send the file to the pmf maintainers). Open it in Excel, save it again as .xlsx and resend it",
+        ));
+        c.reject();
+        c
+    })
+}
+
+fn empty(found: &Found) -> Checked {
+    Checked {
+        file: found.display.clone(),
+        sha256: String::new(),
+        format: None,
+        meta: Meta::default(),
+        people: Vec::new(),
+        offences: Vec::new(),
+        listed_ids: Vec::new(),
+        cohort: Counts::default(),
+        offence_rows: Counts::default(),
+        verdict: Verdict::Accepted,
+        issues: Vec::new(),
+        sheets: Vec::new(),
+        date1904: false,
+    }
 }
 
 /// The checks across returns (X01–X05), then issues in their report order:
@@ -234,21 +269,7 @@ pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) {
 
 /// Validate one file on its own (the cross-return rules need them all).
 pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Options) -> Checked {
-    let mut c = Checked {
-        file: found.display.clone(),
-        sha256: String::new(),
-        format: None,
-        meta: Meta::default(),
-        people: Vec::new(),
-        offences: Vec::new(),
-        listed_ids: Vec::new(),
-        cohort: Counts::default(),
-        offence_rows: Counts::default(),
-        verdict: Verdict::Accepted,
-        issues: Vec::new(),
-        sheets: Vec::new(),
-        date1904: false,
-    };
+    let mut c = empty(found);
     let wanted: Vec<&str> = std::iter::once(schema.return_sheet.name.as_str())
         .chain(schema.sheets.iter().map(|s| s.name.as_str()))
         .collect();
