@@ -71,6 +71,12 @@ fn feedback_workbook_lists_issues_and_marks_cells() {
     let files: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(files.len(), 1);
     let bytes = std::fs::read(&files[0]).unwrap();
+    // A second run, a second later, writes the same bytes (no clock in the file).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = dir.path().join("again");
+    pmf(&["validate", path.to_str().unwrap(), "--register", &register(), "--out", again.to_str().unwrap()]);
+    let second = std::fs::read(again.join(files[0].file_name().unwrap())).unwrap();
+    assert!(bytes == second, "feedback workbooks are deterministic");
     let book = pmf::ingest::read_book(&bytes, &["Issues", "Cohort"], &Default::default()).unwrap();
     let issues = book.sheets[0].as_ref().unwrap();
     let text = |row: u32, col: u32| issues.cells.iter().find(|c| c.row == row && c.col == col).map(|c| format!("{:?}", c.value));

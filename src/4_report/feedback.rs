@@ -9,7 +9,7 @@ use crate::ingest::Value;
 use crate::issue::{Issue, Severity};
 use crate::schema::Schema;
 use crate::validate::{serial_date, Checked};
-use rust_xlsxwriter::{Format, Note, Table, TableColumn, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, Format, Note, Table, TableColumn, Workbook, XlsxError};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -46,6 +46,14 @@ fn parse_a1(cell: &str) -> Option<(u32, u16)> {
 
 pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
+    // Deterministic: dated by the return's Submitted on, never the clock.
+    let created = c.meta.submitted_on.unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default());
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("PMF return feedback: {}", c.file))
+            .set_author("pmf")
+            .set_creation_datetime(&excel_date(created)?),
+    );
     let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
     let error_fill = Format::new().set_background_color("#F4CCCC");
     let warn_fill = Format::new().set_background_color("#FFF2CC");
