@@ -229,3 +229,16 @@ fn x05_an_offence_corrected_in_a_later_return() {
     let c = check_all(&[february().push_offence(feb_offence), Ret::base().push_offence(same)]);
     assert_eq!(summary(&c[1].issues), vec!["Q03@Offences!J5"], "twin: only the Recorded date differs, no X05");
 }
+
+#[test]
+fn text_from_the_file_is_escaped_and_shortened_in_issues() {
+    let mut r = Ret::base();
+    let long = format!("Notes\u{7}{}", "x".repeat(300));
+    r.extra.push((0, long, vec![]));
+    let i = r.issues().remove(0);
+    assert_eq!(i.rule.id(), "F04");
+    for text in [&i.column, &i.value, &i.message] {
+        assert!(!text.contains('\u{7}'), "{text}");
+        assert!(text.chars().count() < 250, "{text}");
+    }
+}

@@ -298,7 +298,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
             &c.file,
             format!(
                 "the sheet {name:?} is missing (sheets found: {}); use the PMF-1 template, which has the sheets Return, Cohort and Offences",
-                book.sheet_names.join(", ")
+                book.sheet_names.iter().map(|n| crate::issue::quote_value(n)).collect::<Vec<_>>().join(", ")
             ),
         ).sheet(name));
     }

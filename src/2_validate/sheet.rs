@@ -51,11 +51,15 @@ pub fn read_table(sheet: &SheetCells, spec: &schema::Sheet, file: &str, issues: 
                     Issue::new(
                         Rule::F04,
                         file,
-                        format!("unknown column {:?} is ignored; if it should be one of the {} columns, correct the header", text.trim(), spec.name),
+                        format!(
+                            "unknown column {:?} is ignored; if it should be one of the {} columns, correct the header",
+                            crate::issue::quote_value(text.trim()),
+                            spec.name
+                        ),
                     )
                     .sheet(&spec.name)
                     .at(cell.row, cell.col)
-                    .column(text.trim())
+                    .column(&crate::issue::quote_value(text.trim()))
                     .value(&text),
                 ),
             }
