@@ -67,3 +67,10 @@ fn broken_files_are_one_f01_each_and_the_rest_still_validate() {
     assert!(msg("pdf_named.xls").contains("%PDF"));
     assert!(msg("corrupt.xlsx").contains("damaged"));
 }
+
+#[test]
+fn a_formula_with_no_saved_value_is_named_not_read_as_blank() {
+    let c = check("variants/formula_no_value.xlsx");
+    assert_eq!(summary(&c.issues), vec!["C02@Cohort!Q2", "D03@Offences!A2"]);
+    assert!(c.issues[0].message.contains("formula with no saved value"), "{}", c.issues[0].message);
+}

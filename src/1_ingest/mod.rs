@@ -71,6 +71,8 @@ pub enum Value {
     Bool(bool),
     /// An error cell, named as Excel shows it (`#REF!`).
     Error(String),
+    /// A formula saved without its calculated value (some tools write these).
+    Uncalculated,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -136,9 +138,14 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                 };
                 let mut rdr = wb.worksheet_cells_reader(&name).map_err(|e| opened(&e))?;
                 let mut out = SheetCells { name: name.clone(), cells: Vec::new() };
-                while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
-                    let (r, c) = cell.get_position();
-                    push_cell(&mut out, r, c, from_ref(cell.get_value()), limits)?;
+                while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
+                    let (r, c) = cell.pos;
+                    // A formula counts by its cached value (§1.5); with none, say so.
+                    let value = match (from_ref(&cell.value), cell.formula.is_some()) {
+                        (None, true) => Some(Value::Uncalculated),
+                        (v, _) => v,
+                    };
+                    push_cell(&mut out, r, c, value, limits)?;
                 }
                 sort_cells(&mut out);
                 sheets.push(Some(out));

@@ -32,6 +32,7 @@ pub fn shown(v: &Value) -> String {
         Value::DateSerial(n) => number_text(*n),
         Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Value::Error(e) => e.clone(),
+        Value::Uncalculated => "(a formula with no saved value)".to_string(),
     }
 }
 
@@ -56,10 +57,15 @@ fn error_cell(e: &str) -> Bad {
     Bad::Type(format!("the cell holds the Excel error {e}; correct the formula or type the value"))
 }
 
+fn uncalculated() -> Bad {
+    Bad::Type("the cell holds a formula with no saved value; open the workbook in Excel so it calculates, save it, or type the value".into())
+}
+
 /// Free text: numbers are written as typed.
 pub fn read_text(v: &Value) -> Result<String, Bad> {
     match v {
         Value::Error(e) => Err(error_cell(e)),
+        Value::Uncalculated => Err(uncalculated()),
         other => Ok(shown(other).trim().to_string()),
     }
 }
@@ -105,6 +111,7 @@ pub fn read_date(v: &Value, date1904: bool) -> Result<NaiveDate, Bad> {
         },
         Value::Bool(_) => Err(Bad::Type(format!("not {DATE_FORMS}"))),
         Value::Error(e) => Err(error_cell(e)),
+        Value::Uncalculated => Err(uncalculated()),
     }
 }
 
@@ -211,6 +218,7 @@ pub fn read_month(v: &Value, date1904: bool) -> Result<Month, Bad> {
         Value::DateSerial(_) | Value::Number(_) => read_date(v, date1904).map(Month::of),
         Value::Bool(_) => Err(bad()),
         Value::Error(e) => Err(error_cell(e)),
+        Value::Uncalculated => Err(uncalculated()),
     }
 }
 
@@ -221,6 +229,7 @@ pub fn read_whole(v: &Value) -> Result<i64, Bad> {
         Value::Text(t) => t.trim().parse::<f64>().map_err(|_| Bad::Type("not a whole number".into()))?,
         Value::Bool(_) => return Err(Bad::Type("not a whole number".into())),
         Value::Error(e) => return Err(error_cell(e)),
+        Value::Uncalculated => return Err(uncalculated()),
     };
     if !n.is_finite() || n.fract() != 0.0 {
         return Err(Bad::Type("a whole number is required, not a fraction".into()));
@@ -238,6 +247,7 @@ pub fn read_whole(v: &Value) -> Result<i64, Bad> {
 pub fn read_code<'l>(v: &Value, list: &'l CodeList) -> Result<Option<&'l str>, Bad> {
     match v {
         Value::Error(e) => Err(error_cell(e)),
+        Value::Uncalculated => Err(uncalculated()),
         other => Ok(list.normalise(&shown(other))),
     }
 }

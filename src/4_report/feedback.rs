@@ -120,6 +120,7 @@ pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {
                 },
                 (Value::Bool(b), _) => ws.write_boolean(r, col, *b).map(|_| ()),
                 (Value::Error(e), _) => ws.write_string(r, col, e).map(|_| ()),
+                (Value::Uncalculated, _) => ws.write_string(r, col, "(formula, no value)").map(|_| ()),
             };
             res.map_err(xerr)?;
         }
