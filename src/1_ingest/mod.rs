@@ -130,14 +130,9 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
         Format::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| opened(&e))?;
             let names = wb.sheet_names();
-            let mut sheets = Vec::new();
-            for want in wanted {
-                let Some(name) = names.iter().find(|n| same_name(n, want)).cloned() else {
-                    sheets.push(None);
-                    continue;
-                };
-                let mut rdr = wb.worksheet_cells_reader(&name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells { name: name.clone(), cells: Vec::new() };
+            let sheets = each_wanted(&names, wanted, |name| {
+                let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
+                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
                 while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
                     let (r, c) = cell.pos;
                     // A formula counts by its cached value (§1.5); with none, say so.
@@ -147,30 +142,23 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                     };
                     push_cell(&mut out, r, c, value, limits)?;
                 }
-                sort_cells(&mut out);
-                sheets.push(Some(out));
-            }
+                Ok(out)
+            })?;
             Ok(Book { format, date1904, sheet_names: names, sheets })
         }
         Format::Xlsb => {
             let mut wb: Xlsb<_> = Xlsb::new(cursor).map_err(|e| opened(&e))?;
             let date1904 = wb.has_1904_epoch();
             let names = wb.sheet_names();
-            let mut sheets = Vec::new();
-            for want in wanted {
-                let Some(name) = names.iter().find(|n| same_name(n, want)).cloned() else {
-                    sheets.push(None);
-                    continue;
-                };
-                let mut rdr = wb.worksheet_cells_reader(&name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells { name: name.clone(), cells: Vec::new() };
+            let sheets = each_wanted(&names, wanted, |name| {
+                let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
+                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
                     push_cell(&mut out, r, c, from_ref(cell.get_value()), limits)?;
                 }
-                sort_cells(&mut out);
-                sheets.push(Some(out));
-            }
+                Ok(out)
+            })?;
             Ok(Book { format, date1904, sheet_names: names, sheets })
         }
         Format::Xls => {
@@ -183,6 +171,25 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             read_ranges(&mut wb, format, false, wanted, limits, &opened)
         }
     }
+}
+
+/// Read each wanted sheet that exists (names matched as §1 says), in the
+/// order wanted; a missing one is `None`. Cells come out row-major.
+fn each_wanted(
+    names: &[String],
+    wanted: &[&str],
+    mut read: impl FnMut(&str) -> Result<SheetCells, String>,
+) -> Result<Vec<Option<SheetCells>>, String> {
+    wanted
+        .iter()
+        .map(|want| match names.iter().find(|n| same_name(n, want)) {
+            Some(name) => read(name).map(|mut sheet| {
+                sheet.cells.sort_by_key(|c| (c.row, c.col));
+                Some(sheet)
+            }),
+            None => Ok(None),
+        })
+        .collect()
 }
 
 /// Formats calamine parses whole at open (xls, ods): walk the used cells.
@@ -198,21 +205,15 @@ where
     R::Error: std::fmt::Display,
 {
     let names = wb.sheet_names();
-    let mut sheets = Vec::new();
-    for want in wanted {
-        let Some(name) = names.iter().find(|n| same_name(n, want)).cloned() else {
-            sheets.push(None);
-            continue;
-        };
-        let range = wb.worksheet_range(&name).map_err(|e| opened(&e))?;
+    let sheets = each_wanted(&names, wanted, |name| {
+        let range = wb.worksheet_range(name).map_err(|e| opened(&e))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut out = SheetCells { name: name.clone(), cells: Vec::new() };
+        let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
         for (r, c, v) in range.used_cells() {
             push_cell(&mut out, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
         }
-        sort_cells(&mut out);
-        sheets.push(Some(out));
-    }
+        Ok(out)
+    })?;
     Ok(Book { format, date1904, sheet_names: names, sheets })
 }
 
@@ -235,10 +236,6 @@ fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, lim
     }
     out.cells.push(Cell { row, col, value });
     Ok(())
-}
-
-fn sort_cells(sheet: &mut SheetCells) {
-    sheet.cells.sort_by_key(|c| (c.row, c.col));
 }
 
 fn error_name(e: &CellErrorType) -> Value {
