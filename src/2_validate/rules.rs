@@ -56,25 +56,40 @@ pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Recor
             }
         }
     }
-    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    let key = |r: &Record| r.text(id).map(str::to_string);
+    duplicates(place, raws, recs, key, Rule::D01, id, issues, |ppo, n, rows| {
+        format!("PPO ID {ppo} appears {n} times on Cohort (rows {rows}); list each person once")
+    });
+}
+
+/// Flag and exclude every row sharing a key with another (D01, D02), at
+/// column `col`; `msg` gets the key, the count and the rows.
+#[allow(clippy::too_many_arguments)]
+fn duplicates<K: Ord + std::hash::Hash + Clone>(
+    place: &Place<'_>,
+    raws: &[RawRow],
+    recs: &mut [Record],
+    key: impl Fn(&Record) -> Option<K>,
+    rule: Rule,
+    col: usize,
+    issues: &mut Vec<Issue>,
+    msg: impl Fn(&K, usize, &str) -> String,
+) {
+    let mut seen: HashMap<K, Vec<usize>> = HashMap::new();
     for (k, rec) in recs.iter().enumerate() {
-        if let Some(t) = rec.text(id) {
-            seen.entry(t.to_string()).or_default().push(k);
+        if let Some(key) = key(rec) {
+            seen.entry(key).or_default().push(k);
         }
     }
-    let mut dups: Vec<(&String, &Vec<usize>)> = seen.iter().filter(|(_, v)| v.len() > 1).collect();
+    let mut dups: Vec<(K, Vec<usize>)> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
     dups.sort();
-    for (ppo, ks) in dups {
+    for (key, ks) in dups {
         let rows: Vec<String> = ks.iter().map(|&k| (recs[k].row0 + 1).to_string()).collect();
-        for &k in ks {
+        let text = msg(&key, ks.len(), &rows.join(", "));
+        for &k in &ks {
             recs[k].excluded = true;
-            issues.push(place.issue(
-                Rule::D01,
-                recs[k].row0,
-                id,
-                cell(k, id),
-                format!("PPO ID {ppo} appears {} times on Cohort (rows {}); list each person once", ks.len(), rows.join(", ")),
-            ));
+            let value = raws[k].cells.get(col).and_then(Option::as_ref);
+            issues.push(place.issue(rule, recs[k].row0, col, value, text.clone()));
         }
     }
 }
@@ -92,27 +107,10 @@ pub(super) fn offence_rules(
     let (id, oref, outcome, recorded) =
         (idx(spec, "ppo_id"), idx(spec, "offence_ref"), idx(spec, "outcome_date"), idx(spec, "recorded_date"));
     let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
-    let mut seen: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    for (k, rec) in recs.iter().enumerate() {
-        if let (Some(p), Some(r)) = (rec.text(id), rec.text(oref)) {
-            seen.entry((p.to_string(), r.to_string())).or_default().push(k);
-        }
-    }
-    let mut dups: Vec<_> = seen.iter().filter(|(_, v)| v.len() > 1).collect();
-    dups.sort();
-    for ((ppo, r), ks) in dups {
-        let rows: Vec<String> = ks.iter().map(|&k| (recs[k].row0 + 1).to_string()).collect();
-        for &k in ks {
-            recs[k].excluded = true;
-            issues.push(place.issue(
-                Rule::D02,
-                recs[k].row0,
-                oref,
-                cell(k, oref),
-                format!("Offence ref {r} appears {} times for PPO {ppo} (rows {}); list each offence once", ks.len(), rows.join(", ")),
-            ));
-        }
-    }
+    let key = |r: &Record| Some((r.text(id)?.to_string(), r.text(oref)?.to_string()));
+    duplicates(place, raws, recs, key, Rule::D02, oref, issues, |(ppo, r), n, rows| {
+        format!("Offence ref {r} appears {n} times for PPO {ppo} (rows {rows}); list each offence once")
+    });
     if let Some((crecs, cspec)) = cohort {
         let cid = idx(cspec, "ppo_id");
         for (k, rec) in recs.iter_mut().enumerate() {
