@@ -122,7 +122,7 @@ pub struct ReturnSheet {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Code {
+pub struct CodeEntry {
     pub code: String,
     #[serde(default)]
     pub labels: Vec<String>,
@@ -132,17 +132,29 @@ pub struct Code {
 #[serde(deny_unknown_fields)]
 pub struct CodeList {
     pub name: String,
-    pub codes: Vec<Code>,
+    pub codes: Vec<CodeEntry>,
     /// Lower-cased code or label -> index into `codes`.
     #[serde(skip)]
     lookup: HashMap<String, usize>,
+    /// `codes`, interned.
+    #[serde(skip)]
+    interned: Vec<Code>,
 }
 
 impl CodeList {
     /// The code that `text` (a code or an accepted label) stands for.
-    pub fn normalise(&self, text: &str) -> Option<&str> {
-        let key = text.trim().to_lowercase();
-        self.lookup.get(&key).map(|&i| self.codes[i].code.as_str())
+    pub fn normalise(&self, text: &str) -> Option<Code> {
+        let t = text.trim();
+        // Most cells hold the code itself: look it up without allocating.
+        if let Some(&c) = self
+            .interned
+            .iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(t))
+        {
+            return Some(c);
+        }
+        let key = t.to_lowercase();
+        self.lookup.get(&key).map(|&i| self.interned[i])
     }
 
     pub fn codes(&self) -> impl Iterator<Item = &str> {
@@ -171,6 +183,11 @@ impl Schema {
     pub fn from_toml(text: &str) -> Result<Schema, String> {
         let mut schema: Schema = toml::from_str(text).map_err(|e| format!("schema: {e}"))?;
         for list in &mut schema.lists {
+            list.interned = list
+                .codes
+                .iter()
+                .map(|c| Code::intern(&c.code))
+                .collect::<Result<_, _>>()?;
             for (i, code) in list.codes.iter().enumerate() {
                 for name in std::iter::once(&code.code).chain(&code.labels) {
                     let key = name.trim().to_lowercase();
@@ -181,7 +198,11 @@ impl Schema {
             }
         }
         let status = schema.list("status").ok_or("schema: no status list")?;
-        for code in schema.statutory_statuses.iter().chain(&schema.custody_statuses) {
+        for code in schema
+            .statutory_statuses
+            .iter()
+            .chain(&schema.custody_statuses)
+        {
             if !status.codes().any(|c| c == code) {
                 return Err(format!("schema: status group names unknown status {code}"));
             }
@@ -192,7 +213,10 @@ impl Schema {
             let find = |k: &str| keys.iter().position(|x| x == k);
             for (i, k) in keys.iter().enumerate() {
                 if keys[..i].contains(k) {
-                    return Err(format!("schema: sheet {} repeats column key {k}", sheet.name));
+                    return Err(format!(
+                        "schema: sheet {} repeats column key {k}",
+                        sheet.name
+                    ));
                 }
             }
             for col in &mut sheet.columns {
@@ -211,9 +235,16 @@ impl Schema {
                 if (col.required == Required::If) != col.required_when.is_some() {
                     return Err(format!("{here}: required = \"if\" goes with required_when"));
                 }
-                for cond in col.required_when.iter_mut().chain(col.blank_when.iter_mut()) {
-                    cond.col = find(&cond.column).ok_or(format!("{here}: unknown column {}", cond.column))?;
-                    let tests = cond.is_blank as u8 + cond.is_present as u8 + !cond.in_codes.is_empty() as u8;
+                for cond in col
+                    .required_when
+                    .iter_mut()
+                    .chain(col.blank_when.iter_mut())
+                {
+                    cond.col = find(&cond.column)
+                        .ok_or(format!("{here}: unknown column {}", cond.column))?;
+                    let tests = cond.is_blank as u8
+                        + cond.is_present as u8
+                        + !cond.in_codes.is_empty() as u8;
                     if tests != 1 {
                         return Err(format!("{here}: a condition needs exactly one test"));
                     }
@@ -221,15 +252,21 @@ impl Schema {
                 let bound = |name: &String| match name.as_str() {
                     "period_start" => Ok(Bound::PeriodStart),
                     "period_end" => Ok(Bound::PeriodEnd),
-                    other => find(other).map(Bound::Column).ok_or(format!("{here}: unknown bound {other}")),
+                    other => find(other)
+                        .map(Bound::Column)
+                        .ok_or(format!("{here}: unknown bound {other}")),
                 };
                 col.before_bounds = col.not_before.iter().map(bound).collect::<Result<_, _>>()?;
                 col.after_bounds = col.not_after.iter().map(bound).collect::<Result<_, _>>()?;
             }
             // Codes named in conditions must exist in the condition column's list.
             for ci in 0..sheet.columns.len() {
-                let conds: Vec<Condition> =
-                    sheet.columns[ci].required_when.iter().chain(&sheet.columns[ci].blank_when).cloned().collect();
+                let conds: Vec<Condition> = sheet.columns[ci]
+                    .required_when
+                    .iter()
+                    .chain(&sheet.columns[ci].blank_when)
+                    .cloned()
+                    .collect();
                 for cond in conds {
                     let target = &sheet.columns[cond.col];
                     for code in &cond.in_codes {
@@ -238,7 +275,10 @@ impl Schema {
                             .map(|li| schema.lists[li].codes().any(|c| c == code))
                             .unwrap_or(false);
                         if !ok {
-                            return Err(format!("schema: condition on {} names unknown code {code}", target.key));
+                            return Err(format!(
+                                "schema: condition on {} names unknown code {code}",
+                                target.key
+                            ));
                         }
                     }
                 }
@@ -268,8 +308,13 @@ mod tests {
     fn embedded_schema_loads_and_normalises_labels() {
         let s = Schema::pmf1().unwrap();
         let strand = s.list("strand").unwrap();
-        assert_eq!(strand.normalise("  catch & bring to justice "), Some("CC"));
-        assert_eq!(strand.normalise("cc"), Some("CC"));
+        assert_eq!(
+            strand
+                .normalise("  catch & bring to justice ")
+                .map(Code::as_str),
+            Some("CC")
+        );
+        assert_eq!(strand.normalise("cc").map(Code::as_str), Some("CC"));
         assert_eq!(strand.normalise("Catch"), None);
         assert!(s.sheet("cohort").unwrap().col("ppo_id").is_some());
     }
@@ -279,6 +324,79 @@ mod tests {
         let bad = PMF1_TOML.replace("version = \"PMF-1\"", "version = \"PMF-1\"\nextra = 1");
         assert!(Schema::from_toml(&bad).is_err());
         let bad = PMF1_TOML.replace("list = \"gender\"", "list = \"genders\"");
-        assert!(Schema::from_toml(&bad).unwrap_err().contains("unknown list"));
+        assert!(Schema::from_toml(&bad)
+            .unwrap_err()
+            .contains("unknown list"));
+    }
+}
+
+/// A code of a code list, interned: two bytes, copied freely, compared by
+/// number, and read back as the code's text. Every code of every schema read
+/// in the process is interned once (at most 4,096 distinct codes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(std::num::NonZeroU16);
+
+const MAX_CODES: usize = 4096;
+static CODE_TEXT: [std::sync::OnceLock<&'static str>; MAX_CODES] =
+    [const { std::sync::OnceLock::new() }; MAX_CODES];
+static CODE_IDS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+impl Code {
+    /// The code for a text, made once per process.
+    pub fn intern(text: &str) -> Result<Code, String> {
+        let mut ids = CODE_IDS.lock().unwrap_or_else(|p| p.into_inner());
+        let i = match ids.iter().position(|t| *t == text) {
+            Some(i) => i,
+            None if ids.len() + 1 < MAX_CODES => {
+                let t: &'static str = Box::leak(text.to_string().into_boxed_str());
+                ids.push(t);
+                let _ = CODE_TEXT[ids.len()].set(t);
+                ids.len() - 1
+            }
+            None => return Err(format!("schema: more than {} codes", MAX_CODES - 1)),
+        };
+        let n = u16::try_from(i + 1)
+            .ok()
+            .and_then(std::num::NonZeroU16::new)
+            .ok_or("schema: too many codes")?;
+        Ok(Code(n))
+    }
+
+    /// The empty code, for a value that an accepted row always has (never
+    /// seen in practice: a required code's row is excluded when blank).
+    pub fn none() -> Code {
+        static NONE: std::sync::OnceLock<Code> = std::sync::OnceLock::new();
+        *NONE.get_or_init(|| Code::intern("").unwrap_or(Code(std::num::NonZeroU16::MIN)))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        CODE_TEXT[usize::from(self.0.get())]
+            .get()
+            .copied()
+            .unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }

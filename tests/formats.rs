@@ -9,7 +9,10 @@ use pmf::validate::{Checked, Options, Verdict};
 
 fn check(rel: &str) -> Checked {
     let path = fixtures().join(rel);
-    let found = vec![Found { display: rel.to_string(), path }];
+    let found = vec![Found {
+        display: rel.to_string(),
+        path,
+    }];
     check_files(&found, &Options::default()).remove(0)
 }
 
@@ -22,15 +25,38 @@ fn every_format_reads_to_the_same_values() {
     assert_eq!(want.people[0].ppo_id, "2001/0123456F");
     assert_eq!(want.people[0].date_of_birth.to_string(), "1985-06-15");
     assert!(want.offences[1].adoption_history);
-    for rel in ["formats/basic.xls", "formats/basic.xlsb", "formats/basic.ods", "variants/date1904.xlsx", "variants/labels_text.xlsx", "variants/offset_c5.xlsx"] {
+    for rel in [
+        "formats/basic.xls",
+        "formats/basic.xlsb",
+        "formats/basic.ods",
+        "variants/date1904.xlsx",
+        "variants/labels_text.xlsx",
+        "variants/offset_c5.xlsx",
+    ] {
         let got = check(rel);
         assert!(got.issues.is_empty(), "{rel}: {:?}", summary(&got.issues));
         assert_eq!(got.meta.period, want.meta.period, "{rel}");
         assert_eq!(got.meta.submitted_on, want.meta.submitted_on, "{rel}");
         // Same values; only the cell positions may differ (offset_c5).
         let strip = |c: &Checked| {
-            let p: Vec<_> = c.people.iter().map(|p| pmf::validate::Person { row: 0, id_cell: String::new(), ..p.clone() }).collect();
-            let o: Vec<_> = c.offences.iter().map(|o| pmf::validate::Offence { row: 0, ref_cell: String::new(), ..o.clone() }).collect();
+            let p: Vec<_> = c
+                .people
+                .iter()
+                .map(|p| pmf::validate::Person {
+                    row: 0,
+                    id_col: 0,
+                    ..p.clone()
+                })
+                .collect();
+            let o: Vec<_> = c
+                .offences
+                .iter()
+                .map(|o| pmf::validate::Offence {
+                    row: 0,
+                    ref_col: 0,
+                    ..o.clone()
+                })
+                .collect();
             (p, o)
         };
         assert_eq!(strip(&got), strip(&want), "{rel}");
@@ -40,16 +66,23 @@ fn every_format_reads_to_the_same_values() {
 #[test]
 fn cell_references_are_the_sheets_own() {
     let c = check("variants/offset_c5.xlsx");
-    assert_eq!(c.people[0].id_cell, "C6");
+    assert_eq!(c.people[0].id_cell(), "C6");
     assert_eq!(c.people[0].row, 6);
 }
 
 #[test]
 fn broken_files_are_one_f01_each_and_the_rest_still_validate() {
     let dir = fixtures();
-    let (found, skipped) = discover(&[dir.join("broken"), dir.join("skipped"), dir.join("formats/basic.xlsx")]).unwrap();
+    let (found, skipped) = discover(&[
+        dir.join("broken"),
+        dir.join("skipped"),
+        dir.join("formats/basic.xlsx"),
+    ])
+    .unwrap();
     assert_eq!(skipped.len(), 2, "{skipped:?}");
-    assert!(skipped.iter().any(|s| s.display.ends_with("~$basic.xlsx") && s.why.contains("lock file")));
+    assert!(skipped
+        .iter()
+        .any(|s| s.display.ends_with("~$basic.xlsx") && s.why.contains("lock file")));
     let checked = check_files(&found, &Options::default());
     assert_eq!(checked.len(), 6);
     for c in &checked {
@@ -60,7 +93,13 @@ fn broken_files_are_one_f01_each_and_the_rest_still_validate() {
         assert_eq!(summary(&c.issues), vec!["F01@"], "{}", c.file);
         assert_eq!(c.verdict, Verdict::Rejected);
     }
-    let msg = |name: &str| checked.iter().find(|c| c.file.ends_with(name)).map(|c| c.issues[0].message.clone()).unwrap();
+    let msg = |name: &str| {
+        checked
+            .iter()
+            .find(|c| c.file.ends_with(name))
+            .map(|c| c.issues[0].message.clone())
+            .unwrap()
+    };
     assert!(msg("encrypted.xlsx").contains("password"));
     assert!(msg("empty.xlsx").contains("empty"));
     assert!(msg("notes.xlsx").contains("not a spreadsheet"));
@@ -72,5 +111,9 @@ fn broken_files_are_one_f01_each_and_the_rest_still_validate() {
 fn a_formula_with_no_saved_value_is_named_not_read_as_blank() {
     let c = check("variants/formula_no_value.xlsx");
     assert_eq!(summary(&c.issues), vec!["C02@Cohort!Q2", "D03@Offences!A2"]);
-    assert!(c.issues[0].message.contains("formula with no saved value"), "{}", c.issues[0].message);
+    assert!(
+        c.issues[0].message.contains("formula with no saved value"),
+        "{}",
+        c.issues[0].message
+    );
 }

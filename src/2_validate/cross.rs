@@ -5,21 +5,20 @@
 //! tie for latest uses none (X02). The ledger has one entry per (PPO ID,
 //! Offence ref), ordered by Submitted on, then period, then file name.
 
-use super::{Checked, Offence, Verdict};
+use super::{Checked, Offence, Pnc, Verdict};
 use crate::calendar::{uk, Month};
 use crate::issue::{Issue, Rule};
 use crate::register::Register;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
-/// One offence of the ledger, with where it came from.
-#[derive(Debug, Clone)]
+/// One offence of the ledger: where its latest values are.
+#[derive(Debug, Clone, Copy)]
 pub struct LedgerEntry {
-    pub offence: Offence,
-    pub scheme: String,
-    pub period: Month,
     /// Index into the checked returns.
     pub source: usize,
+    /// Index into that return's offences.
+    pub index: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -28,8 +27,20 @@ pub struct Combined {
     pub used: BTreeMap<(String, Month), usize>,
     /// Every placed return for each (scheme, month), usable or not.
     pub received: BTreeMap<(String, Month), Vec<usize>>,
-    /// (PPO ID, Offence ref) -> the latest values.
-    pub ledger: BTreeMap<(String, String), LedgerEntry>,
+    /// One entry per (PPO ID, Offence ref), sorted by them: the latest values.
+    pub ledger: Vec<LedgerEntry>,
+}
+
+impl Combined {
+    /// The offences of the ledger, by PPO ID then Offence ref.
+    pub fn offences<'a>(
+        &'a self,
+        checked: &'a [Checked],
+    ) -> impl Iterator<Item = &'a Offence> + 'a {
+        self.ledger
+            .iter()
+            .map(move |e| &checked[e.source].offences[e.index])
+    }
 }
 
 fn placed(c: &Checked) -> Option<(String, Month)> {
@@ -50,21 +61,37 @@ pub fn combine(checked: &[Checked]) -> Combined {
     }
     let mut order: Vec<usize> = out.used.values().copied().collect();
     order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
-    for i in order {
-        let c = &checked[i];
-        let (Some(scheme), Some(period)) = (&c.meta.scheme, c.meta.period) else { continue };
-        for o in &c.offences {
-            out.ledger.insert(
-                (o.ppo_id.clone(), o.offence_ref.clone()),
-                LedgerEntry { offence: o.clone(), scheme: scheme.clone(), period, source: i },
-            );
+    // Every offence of the used returns, by key then by ledger order: the
+    // last of each key wins.
+    let mut all: Vec<(&Offence, usize, LedgerEntry)> = Vec::new();
+    for (rank, &i) in order.iter().enumerate() {
+        all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| {
+            (
+                o,
+                rank,
+                LedgerEntry {
+                    source: i,
+                    index: k,
+                },
+            )
+        }));
+    }
+    all.sort_unstable_by(|a, b| {
+        (a.0.ppo_id, &a.0.offence_ref, a.1).cmp(&(b.0.ppo_id, &b.0.offence_ref, b.1))
+    });
+    for (k, entry) in all.iter().enumerate() {
+        let last = all.get(k + 1).is_none_or(|next| {
+            (next.0.ppo_id, &next.0.offence_ref) != (entry.0.ppo_id, &entry.0.offence_ref)
+        });
+        if last {
+            out.ledger.push(entry.2);
         }
     }
     out
 }
 
-fn ledger_order(c: &Checked) -> (Option<NaiveDate>, Option<Month>, String) {
-    (c.meta.submitted_on, c.meta.period, c.file.clone())
+fn ledger_order(c: &Checked) -> (Option<NaiveDate>, Option<Month>, &str) {
+    (c.meta.submitted_on, c.meta.period, c.file.as_str())
 }
 
 /// Apply X01–X05 to a batch of checked returns: issues and verdicts.
@@ -89,11 +116,21 @@ fn supersede(checked: &mut [Checked]) {
             continue;
         }
         idx.sort_by(|&a, &b| {
-            (checked[b].meta.submitted_on, &checked[b].file).cmp(&(checked[a].meta.submitted_on, &checked[a].file))
+            (checked[b].meta.submitted_on, &checked[b].file)
+                .cmp(&(checked[a].meta.submitted_on, &checked[a].file))
         });
         let latest = checked[idx[0]].meta.submitted_on;
-        let tied: Vec<usize> = idx.iter().copied().filter(|&i| checked[i].meta.submitted_on == latest).collect();
-        let names = |set: &[usize], checked: &[Checked]| set.iter().map(|&i| checked[i].file.clone()).collect::<Vec<_>>().join(", ");
+        let tied: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| checked[i].meta.submitted_on == latest)
+            .collect();
+        let names = |set: &[usize], checked: &[Checked]| {
+            set.iter()
+                .map(|&i| checked[i].file.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if tied.len() > 1 {
             let all = names(&tied, checked);
             for &i in &tied {
@@ -111,7 +148,10 @@ fn supersede(checked: &mut [Checked]) {
             }
         }
         let winner = &checked[idx[0]];
-        let (wfile, wdate) = (winner.file.clone(), winner.meta.submitted_on.map(uk).unwrap_or_default());
+        let (wfile, wdate) = (
+            winner.file.clone(),
+            winner.meta.submitted_on.map(uk).unwrap_or_default(),
+        );
         for &i in idx.iter().filter(|i| !tied.contains(i)) {
             let c = &mut checked[i];
             c.issues.push(Issue::new(
@@ -128,7 +168,9 @@ fn supersede(checked: &mut [Checked]) {
 fn lost_people(checked: &mut [Checked], combined: &Combined) {
     let mut found: Vec<(usize, Issue)> = Vec::new();
     for ((scheme, month), &cur) in &combined.used {
-        let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
+        let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else {
+            continue;
+        };
         let end = month.prev().last_day();
         let (p, c) = (&checked[prev], &checked[cur]);
         for person in p.people.iter().filter(|x| x.active_at(end)) {
@@ -145,7 +187,7 @@ fn lost_people(checked: &mut [Checked], combined: &Combined) {
                     )
                     .sheet("Cohort")
                     .column("PPO ID")
-                    .value(&person.ppo_id),
+                    .value(&person.ppo_id.to_string()),
                 ));
             }
         }
@@ -158,14 +200,22 @@ fn lost_people(checked: &mut [Checked], combined: &Combined) {
 /// X04: one PPO ID active on two schemes on the same day, within a month.
 fn double_schemes(checked: &mut [Checked], combined: &Combined) {
     // month -> PPO ID -> (return, person, first day, last day) on a scheme
-    type Spans<'a> = HashMap<&'a str, Vec<(usize, usize, NaiveDate, NaiveDate)>>;
-    let mut by_month: BTreeMap<Month, Spans<'_>> = BTreeMap::new();
+    type Spans = HashMap<Pnc, Vec<(usize, usize, NaiveDate, NaiveDate)>>;
+    let mut by_month: BTreeMap<Month, Spans> = BTreeMap::new();
     for ((_, month), &i) in &combined.used {
         for (k, p) in checked[i].people.iter().enumerate() {
             let start = p.date_adopted.max(month.first_day());
-            let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
+            let end = p
+                .date_deselected
+                .unwrap_or(month.last_day())
+                .min(month.last_day());
             if start <= end {
-                by_month.entry(*month).or_default().entry(p.ppo_id.as_str()).or_default().push((i, k, start, end));
+                by_month
+                    .entry(*month)
+                    .or_default()
+                    .entry(p.ppo_id)
+                    .or_default()
+                    .push((i, k, start, end));
             }
         }
     }
@@ -194,9 +244,9 @@ fn double_schemes(checked: &mut [Checked], combined: &Combined) {
                     )
                     .sheet("Cohort")
                     .column("PPO ID")
-                    .value(id)
+                    .value(&id.to_string())
                     .row(person.row.saturating_sub(1));
-                    issue.cell = person.id_cell.clone();
+                    issue.cell = person.id_cell();
                     found.push((a.0, issue));
                 }
             }
@@ -209,38 +259,50 @@ fn double_schemes(checked: &mut [Checked], combined: &Combined) {
 
 /// X05: an offence ref reported again with different values.
 fn changed_offences(checked: &mut [Checked]) {
-    let mut order: Vec<usize> = (0..checked.len()).filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some()).collect();
+    let mut order: Vec<usize> = (0..checked.len())
+        .filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some())
+        .collect();
     order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
-    let mut seen: HashMap<(String, String), (usize, Offence)> = HashMap::new();
+    // Every offence of the usable returns, by key then in ledger order: each
+    // is compared with the one before it of the same key.
+    let mut all: Vec<(usize, usize, usize)> = Vec::new();
+    for (rank, &i) in order.iter().enumerate() {
+        all.extend((0..checked[i].offences.len()).map(|k| (rank, i, k)));
+    }
+    let key = |&(rank, i, k): &(usize, usize, usize)| {
+        let o = &checked[i].offences[k];
+        (o.ppo_id, &*o.offence_ref, rank)
+    };
+    all.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
     let mut found: Vec<(usize, Issue)> = Vec::new();
-    for i in order {
-        for o in &checked[i].offences {
-            let key = (o.ppo_id.clone(), o.offence_ref.clone());
-            if let Some((j, prev)) = seen.get(&key) {
-                let changed = differences(prev, o);
-                if !changed.is_empty() {
-                    let mut issue = Issue::new(
-                        Rule::X05,
-                        &checked[i].file,
-                        format!(
-                            "offence {} of PPO {} was reported before ({}, row {}) with a different {}; this return's values are used",
-                            o.offence_ref,
-                            o.ppo_id,
-                            checked[*j].file,
-                            prev.row,
-                            changed.join(", ")
-                        ),
-                    )
-                    .sheet("Offences")
-                    .column("Offence ref")
-                    .value(&o.offence_ref)
-                    .row(o.row.saturating_sub(1));
-                    issue.cell = o.ref_cell.clone();
-                    found.push((i, issue));
-                }
-            }
-            seen.insert(key, (i, o.clone()));
+    for pair in all.windows(2) {
+        let ((_, j, pk), (_, i, k)) = (pair[0], pair[1]);
+        let (prev, o) = (&checked[j].offences[pk], &checked[i].offences[k]);
+        if (prev.ppo_id, &prev.offence_ref) != (o.ppo_id, &o.offence_ref) {
+            continue;
         }
+        let changed = differences(prev, o);
+        if changed.is_empty() {
+            continue;
+        }
+        let mut issue = Issue::new(
+            Rule::X05,
+            &checked[i].file,
+            format!(
+                "offence {} of PPO {} was reported before ({}, row {}) with a different {}; this return's values are used",
+                o.offence_ref,
+                o.ppo_id,
+                checked[j].file,
+                prev.row,
+                changed.join(", ")
+            ),
+        )
+        .sheet("Offences")
+        .column("Offence ref")
+        .value(&o.offence_ref)
+        .row(o.row.saturating_sub(1));
+        issue.cell = o.ref_cell();
+        found.push((i, issue));
     }
     for (i, issue) in found {
         checked[i].issues.push(issue);

@@ -17,15 +17,17 @@ mod rows;
 mod rules;
 mod sheet;
 
-pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
+pub use cells::{
+    parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad,
+};
 pub use cross::{combine, Combined, LedgerEntry};
-pub use pnc::{check_letter, parse_pnc};
+pub use pnc::{check_letter, parse_pnc, Pnc};
 
 use crate::calendar::Month;
 use crate::ingest::{self, Found, Limits, SheetCells};
 use crate::issue::{Issue, Rule, Severity};
 use crate::register::Register;
-use crate::schema::Schema;
+use crate::schema::{Code, Schema};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -77,30 +79,31 @@ pub struct Meta {
     pub prepared_by: Option<String>,
 }
 
-/// An accepted `Cohort` row.
+/// An accepted `Cohort` row: small and without heap data, as a national
+/// run keeps about a million of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Person {
     /// The sheet's 1-based row number.
     pub row: u32,
-    /// A1 reference of the PPO ID cell, for cross-return issues.
-    pub id_cell: String,
-    pub ppo_id: String,
+    /// The 0-based sheet column of the PPO ID, for cross-return issues.
+    pub id_col: u32,
+    pub ppo_id: Pnc,
     pub date_of_birth: NaiveDate,
-    pub gender: String,
-    pub ethnicity: String,
-    pub strand: String,
+    pub gender: Code,
+    pub ethnicity: Code,
+    pub strand: Code,
     pub date_adopted: NaiveDate,
     pub date_deselected: Option<NaiveDate>,
-    pub deselection_reason: Option<String>,
-    pub status: Option<String>,
+    pub deselection_reason: Option<Code>,
+    pub status: Option<Code>,
     pub offender_manager: bool,
     pub custody_start_date: Option<NaiveDate>,
     pub assessment_date: Option<NaiveDate>,
     /// `Y`, `N` or `U`.
-    pub drug_misuser: String,
+    pub drug_misuser: Code,
     pub in_drug_treatment: Option<bool>,
-    pub accommodation: Option<String>,
-    pub ete: Option<String>,
+    pub accommodation: Option<Code>,
+    pub ete: Option<Code>,
     pub selection_score: Option<i64>,
 }
 
@@ -109,25 +112,47 @@ impl Person {
     pub fn active_at(&self, day: NaiveDate) -> bool {
         self.date_adopted <= day && self.date_deselected.is_none_or(|d| d > day)
     }
+
+    /// A1 reference of the PPO ID cell.
+    pub fn id_cell(&self) -> String {
+        cell_ref(self.row, self.id_col)
+    }
 }
 
 /// An accepted `Offences` row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offence {
     pub row: u32,
-    pub ref_cell: String,
-    pub ppo_id: String,
-    pub offence_ref: String,
+    /// The 0-based sheet column of the Offence ref.
+    pub ref_col: u32,
+    pub ppo_id: Pnc,
+    pub offence_ref: Box<str>,
     pub offence_date: NaiveDate,
     pub outcome_date: NaiveDate,
-    pub outcome: String,
-    pub offence_category: String,
-    pub disposal: Option<String>,
+    pub outcome: Code,
+    pub offence_category: Code,
+    pub disposal: Option<Code>,
     pub arrest_date: Option<NaiveDate>,
     pub charge_date: Option<NaiveDate>,
     pub recorded_date: NaiveDate,
     /// Listed as history at adoption or in a scheme's first return (§10).
     pub adoption_history: bool,
+}
+
+impl Offence {
+    /// A1 reference of the Offence ref cell.
+    pub fn ref_cell(&self) -> String {
+        cell_ref(self.row, self.ref_col)
+    }
+}
+
+/// `C6` for 1-based row 6, 0-based column 2; empty when the column is unknown.
+fn cell_ref(row: u32, col0: u32) -> String {
+    if col0 == u32::MAX || row == 0 {
+        String::new()
+    } else {
+        crate::issue::a1(row - 1, col0)
+    }
 }
 
 /// Row counts of one sheet.
@@ -148,7 +173,7 @@ pub struct Checked {
     pub people: Vec<Person>,
     pub offences: Vec<Offence>,
     /// Every well-formed PPO ID on the Cohort sheet, accepted or not (X03).
-    pub listed_ids: Vec<String>,
+    pub listed_ids: Vec<Pnc>,
     pub cohort: Counts,
     pub offence_rows: Counts,
     pub verdict: Verdict,
@@ -219,7 +244,12 @@ pub fn check_each(
 /// `check_file`, with a panic in a reader (a bug, but possibly in a
 /// dependency, on a hostile file) turned into an F01 for that file alone, so
 /// one bad return cannot stop a whole run.
-fn check_file_guarded(found: &Found, schema: &Schema, register: &Register, opts: &Options) -> Checked {
+fn check_file_guarded(
+    found: &Found,
+    schema: &Schema,
+    register: &Register,
+    opts: &Options,
+) -> Checked {
     let run = std::panic::AssertUnwindSafe(|| check_file(found, schema, register, opts));
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         let mut c = empty(found);
@@ -263,7 +293,8 @@ pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) {
             .unwrap_or(usize::MAX)
     };
     for c in checked.iter_mut() {
-        c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
+        c.issues
+            .sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
     }
 }
 
@@ -290,8 +321,12 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     if opts.keep_sheets {
         c.sheets = book.sheets.iter().flatten().cloned().collect();
     }
-    let missing: Vec<&str> =
-        wanted.iter().zip(&book.sheets).filter(|(_, s)| s.is_none()).map(|(n, _)| *n).collect();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .zip(&book.sheets)
+        .filter(|(_, s)| s.is_none())
+        .map(|(n, _)| *n)
+        .collect();
     for name in &missing {
         c.issues.push(Issue::new(
             Rule::F02,
@@ -304,14 +339,31 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     }
     let mut sheets = book.sheets.into_iter();
     let return_sheet = sheets.next().flatten();
-    c.meta = meta::read_meta(return_sheet.as_ref(), schema, register, &c.file, book.date1904, &mut c.issues);
+    c.meta = meta::read_meta(
+        return_sheet.as_ref(),
+        schema,
+        register,
+        &c.file,
+        book.date1904,
+        &mut c.issues,
+    );
     let ctx = rows::Ctx {
         file: &c.file,
         schema,
         period: c.meta.period,
         date1904: book.date1904,
-        first_month: c.meta.scheme.as_deref().and_then(|s| register.get(s)).map(|s| s.active_from),
-        pivot: c.meta.period.or(c.meta.submitted_on.map(Month::of)).map(|m| (m.year % 100) as u32).unwrap_or(99),
+        first_month: c
+            .meta
+            .scheme
+            .as_deref()
+            .and_then(|s| register.get(s))
+            .map(|s| s.active_from),
+        pivot: c
+            .meta
+            .period
+            .or(c.meta.submitted_on.map(Month::of))
+            .map(|m| (m.year % 100) as u32)
+            .unwrap_or(99),
     };
     let tables: Vec<_> = schema
         .sheets
@@ -325,7 +377,10 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     c.listed_ids = out.listed_ids;
     c.cohort = out.cohort;
     c.offence_rows = out.offence_rows;
-    let rejected = c.issues.iter().any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));
+    let rejected = c
+        .issues
+        .iter()
+        .any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));
     if rejected {
         c.reject();
     } else if c.rows().excluded > 0 {

@@ -1,8 +1,59 @@
 //! PNC IDs (§1.5, §10): long form `YYYY/NNNNNNNC`, short form `YY/NNNNNNNC`,
 //! a short serial only with the slash, the check letter in either case.
-//! Normalised to the long form in upper case.
+//! Normalised to the long form in upper case, held as a number ([`Pnc`]).
 
 const CHECK: &[u8; 23] = b"ZABCDEFGHJKLMNPQRTUVWXY";
+
+/// A valid PNC ID: year × 10^7 + serial (the check letter follows from
+/// them). Ordered as its long form sorts; shown as `YYYY/NNNNNNNC`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Pnc(u64);
+
+impl Pnc {
+    pub fn new(year: u32, serial: u32) -> Pnc {
+        Pnc(u64::from(year) * 10_000_000 + u64::from(serial % 10_000_000))
+    }
+    pub fn year(self) -> u32 {
+        (self.0 / 10_000_000) as u32
+    }
+    pub fn serial(self) -> u32 {
+        (self.0 % 10_000_000) as u32
+    }
+    /// A number unique to the ID, for grouping.
+    pub fn number(self) -> u64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Pnc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:04}/{:07}{}",
+            self.year(),
+            self.serial(),
+            check_letter(self.year(), self.serial())
+        )
+    }
+}
+
+impl std::fmt::Debug for Pnc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl PartialEq<String> for Pnc {
+    fn eq(&self, other: &String) -> bool {
+        self.to_string() == *other
+    }
+}
+
+impl PartialEq<&str> for Pnc {
+    fn eq(&self, other: &&str) -> bool {
+        self.to_string() == *other
+    }
+}
 
 /// The check letter for a year and serial.
 pub fn check_letter(year: u32, serial: u32) -> char {
@@ -13,9 +64,10 @@ pub fn check_letter(year: u32, serial: u32) -> char {
 /// Read a PNC ID. `pivot` is the two-digit year of the return's period: a
 /// short-form year YY is 19YY when YY > pivot, else 20YY. The `Err` says what
 /// is wrong, for a C04 message.
-pub fn parse_pnc(raw: &str, pivot: u32) -> Result<String, String> {
+pub fn parse_pnc(raw: &str, pivot: u32) -> Result<Pnc, String> {
     let s = raw.trim().to_ascii_uppercase();
-    let form = "a PNC ID looks like 2001/0123456F (year, slash, serial of up to 7 digits, check letter)";
+    let form =
+        "a PNC ID looks like 2001/0123456F (year, slash, serial of up to 7 digits, check letter)";
     let (year_txt, rest) = match s.split_once('/') {
         Some((y, r)) => (y.to_string(), r.to_string()),
         None => {
@@ -31,7 +83,9 @@ pub fn parse_pnc(raw: &str, pivot: u32) -> Result<String, String> {
             (s[..split].to_string(), s[split..].to_string())
         }
     };
-    if !(year_txt.len() == 2 || year_txt.len() == 4) || !year_txt.bytes().all(|b| b.is_ascii_digit()) {
+    if !(year_txt.len() == 2 || year_txt.len() == 4)
+        || !year_txt.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(format!("the year must be 2 or 4 digits; {form}"));
     }
     let Some(letter) = rest.chars().last().filter(char::is_ascii_alphabetic) else {
@@ -41,8 +95,12 @@ pub fn parse_pnc(raw: &str, pivot: u32) -> Result<String, String> {
     if digits.is_empty() || digits.len() > 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("the serial must be 1 to 7 digits; {form}"));
     }
-    let serial: u32 = digits.parse().map_err(|_| format!("not a PNC ID; {form}"))?;
-    let mut year: u32 = year_txt.parse().map_err(|_| format!("not a PNC ID; {form}"))?;
+    let serial: u32 = digits
+        .parse()
+        .map_err(|_| format!("not a PNC ID; {form}"))?;
+    let mut year: u32 = year_txt
+        .parse()
+        .map_err(|_| format!("not a PNC ID; {form}"))?;
     if year_txt.len() == 2 {
         year += if year > pivot { 1900 } else { 2000 };
     }
@@ -52,7 +110,7 @@ pub fn parse_pnc(raw: &str, pivot: u32) -> Result<String, String> {
             "wrong check letter {letter}: for {year}/{serial:07} it is {want}; check the ID against the PNC"
         ));
     }
-    Ok(format!("{year:04}/{serial:07}{want}"))
+    Ok(Pnc::new(year, serial))
 }
 
 #[cfg(test)]
@@ -73,7 +131,11 @@ mod tests {
             (" 1998/0765432G ", 8, "1998/0765432G"),
         ];
         for (raw, pivot, want) in cases {
-            assert_eq!(parse_pnc(raw, pivot).as_deref(), Ok(want), "{raw}");
+            assert_eq!(
+                parse_pnc(raw, pivot).map(|p| p.to_string()).as_deref(),
+                Ok(want),
+                "{raw}"
+            );
         }
     }
 
@@ -82,17 +144,30 @@ mod tests {
         // YY greater than the period's two-digit year is 19YY.
         let y = 1909;
         let l = check_letter(y, 1);
-        assert_eq!(parse_pnc(&format!("09/0000001{l}"), 8).unwrap(), format!("1909/0000001{l}"));
+        assert_eq!(
+            parse_pnc(&format!("09/0000001{l}"), 8).unwrap().to_string(),
+            format!("1909/0000001{l}")
+        );
         let l = check_letter(2008, 1);
-        assert_eq!(parse_pnc(&format!("08/0000001{l}"), 8).unwrap(), format!("2008/0000001{l}"));
+        assert_eq!(
+            parse_pnc(&format!("08/0000001{l}"), 8).unwrap().to_string(),
+            format!("2008/0000001{l}")
+        );
     }
 
     #[test]
     fn malformed_ids_say_why() {
-        assert!(parse_pnc("2001/0123456G", 8).unwrap_err().contains("check letter G"));
-        assert!(parse_pnc("0112345F", 8).is_err(), "short serial without slash");
+        assert!(parse_pnc("2001/0123456G", 8)
+            .unwrap_err()
+            .contains("check letter G"));
+        assert!(
+            parse_pnc("0112345F", 8).is_err(),
+            "short serial without slash"
+        );
         assert!(parse_pnc("2001/01234567F", 8).is_err(), "8-digit serial");
-        assert!(parse_pnc("2001/0123456", 8).unwrap_err().contains("check letter is missing"));
+        assert!(parse_pnc("2001/0123456", 8)
+            .unwrap_err()
+            .contains("check letter is missing"));
         assert!(parse_pnc("201/0123456F", 8).is_err());
         assert!(parse_pnc("", 8).is_err());
         assert!(parse_pnc("é0123456789", 8).is_err());

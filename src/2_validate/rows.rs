@@ -4,14 +4,14 @@
 //! [`Person`] and [`Offence`] values.
 
 use super::cells::{self, Bad};
-use super::pnc::parse_pnc;
+use super::pnc::{parse_pnc, Pnc};
 use super::rules;
 use super::sheet::{RawRow, Table};
 use super::{Counts, Offence, Person};
 use crate::calendar::{uk, Month};
 use crate::ingest::Value;
-use crate::issue::{col_letters, Issue, Rule};
-use crate::schema::{self, Bound, ColType, Condition, Required, Schema};
+use crate::issue::{Issue, Rule};
+use crate::schema::{self, Bound, Code, ColType, Condition, Required, Schema};
 use chrono::NaiveDate;
 
 pub struct Ctx<'a> {
@@ -28,6 +28,8 @@ pub struct Ctx<'a> {
 #[derive(Debug, Clone, PartialEq)]
 enum Parsed {
     Text(String),
+    Code(Code),
+    Pnc(Pnc),
     Date(NaiveDate),
     Whole(i64),
 }
@@ -42,9 +44,23 @@ pub(super) struct Record {
 }
 
 impl Record {
+    /// Free text, or a code's text.
     pub(super) fn text(&self, i: usize) -> Option<&str> {
         match self.vals.get(i)? {
             Some(Parsed::Text(t)) => Some(t),
+            Some(Parsed::Code(c)) => Some(c.as_str()),
+            _ => None,
+        }
+    }
+    pub(super) fn code(&self, i: usize) -> Option<Code> {
+        match self.vals.get(i)? {
+            Some(Parsed::Code(c)) => Some(*c),
+            _ => None,
+        }
+    }
+    pub(super) fn pnc(&self, i: usize) -> Option<Pnc> {
+        match self.vals.get(i)? {
+            Some(Parsed::Pnc(p)) => Some(*p),
             _ => None,
         }
     }
@@ -65,7 +81,7 @@ impl Record {
 pub struct RowsOut {
     pub people: Vec<Person>,
     pub offences: Vec<Offence>,
-    pub listed_ids: Vec<String>,
+    pub listed_ids: Vec<Pnc>,
     pub cohort: Counts,
     pub offence_rows: Counts,
 }
@@ -78,9 +94,24 @@ pub(super) struct Place<'a> {
 }
 
 impl Place<'_> {
-    pub(super) fn issue(&self, rule: Rule, row0: u32, col: usize, value: Option<&Value>, msg: String) -> Issue {
-        let header = self.spec.columns.get(col).map(|c| c.header.as_str()).unwrap_or("");
-        let mut i = Issue::new(rule, self.ctx.file, msg).sheet(&self.table.sheet).column(header).row(row0);
+    pub(super) fn issue(
+        &self,
+        rule: Rule,
+        row0: u32,
+        col: usize,
+        value: Option<&Value>,
+        msg: String,
+    ) -> Issue {
+        let header = self
+            .spec
+            .columns
+            .get(col)
+            .map(|c| c.header.as_str())
+            .unwrap_or("");
+        let mut i = Issue::new(rule, self.ctx.file, msg)
+            .sheet(&self.table.sheet)
+            .column(header)
+            .row(row0);
         if let Some(c) = self.table.cols.get(col).copied().flatten() {
             i = i.at(row0, c);
         }
@@ -90,11 +121,14 @@ impl Place<'_> {
         i
     }
 
-    fn cell_ref(&self, row0: u32, col: usize) -> String {
-        match self.table.cols.get(col).copied().flatten() {
-            Some(c) => format!("{}{}", col_letters(c), row0 + 1),
-            None => String::new(),
-        }
+    /// The 0-based sheet column of a schema column (`u32::MAX` if absent).
+    fn col_of(&self, col: usize) -> u32 {
+        self.table
+            .cols
+            .get(col)
+            .copied()
+            .flatten()
+            .unwrap_or(u32::MAX)
     }
 }
 
@@ -111,7 +145,8 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         cohort: Counts::default(),
         offence_rows: Counts::default(),
     };
-    let (Some(cspec), Some(ospec)) = (ctx.schema.sheet("cohort"), ctx.schema.sheet("offences")) else {
+    let (Some(cspec), Some(ospec)) = (ctx.schema.sheet("cohort"), ctx.schema.sheet("offences"))
+    else {
         return out;
     };
     let mut tables = tables.into_iter();
@@ -120,11 +155,22 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
     // Cohort.
     let mut crecs = Vec::new();
     if let Some(t) = &ctable {
-        let place = Place { ctx, spec: cspec, table: t };
-        crecs = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
+        let place = Place {
+            ctx,
+            spec: cspec,
+            table: t,
+        };
+        crecs = t
+            .rows
+            .iter()
+            .map(|r| read_record(&place, r, issues))
+            .collect();
         rules::cohort_rules(&place, &t.rows, &mut crecs, issues);
-        out.listed_ids = crecs.iter().filter_map(|r| r.text(idx(cspec, "ppo_id")).map(str::to_string)).collect();
-        out.listed_ids.sort();
+        out.listed_ids = crecs
+            .iter()
+            .filter_map(|r| r.pnc(idx(cspec, "ppo_id")))
+            .collect();
+        out.listed_ids.sort_unstable();
         out.listed_ids.dedup();
         for r in crecs.iter().filter(|r| !r.excluded) {
             out.people.push(person(&place, r));
@@ -134,8 +180,16 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
 
     // Offences.
     if let Some(t) = &otable {
-        let place = Place { ctx, spec: ospec, table: t };
-        let mut orecs: Vec<Record> = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
+        let place = Place {
+            ctx,
+            spec: ospec,
+            table: t,
+        };
+        let mut orecs: Vec<Record> = t
+            .rows
+            .iter()
+            .map(|r| read_record(&place, r, issues))
+            .collect();
         let cohort = ctable.as_ref().map(|_| (&crecs, cspec));
         rules::offence_rules(&place, &t.rows, &mut orecs, cohort, issues);
         for r in orecs.iter().filter(|r| !r.excluded) {
@@ -149,7 +203,11 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
 
 fn counts(recs: &[Record]) -> Counts {
     let excluded = recs.iter().filter(|r| r.excluded).count() as u32;
-    Counts { read: recs.len() as u32, accepted: recs.len() as u32 - excluded, excluded }
+    Counts {
+        read: recs.len() as u32,
+        accepted: recs.len() as u32 - excluded,
+        excluded,
+    }
 }
 
 /// The schema-driven checks of one row: type, code list, required,
@@ -158,7 +216,12 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
     let ctx = place.ctx;
     let spec = place.spec;
     let n = spec.columns.len();
-    let mut rec = Record { row0: raw.row0, vals: vec![None; n], bad: vec![false; n], excluded: false };
+    let mut rec = Record {
+        row0: raw.row0,
+        vals: vec![None; n],
+        bad: vec![false; n],
+        excluded: false,
+    };
     let mut err = |rec: &mut Record, issue: Issue| {
         rec.excluded = true;
         issues.push(issue);
@@ -171,20 +234,29 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
         let Some(v) = cell else { continue };
         let what = |why: String| format!("{}: {why}", col.header);
         let parsed = match col.col_type {
-            ColType::Text | ColType::Month => cells::read_text(v).map(Parsed::Text).map_err(|b| (Rule::C02, bad_text(b))),
+            ColType::Text | ColType::Month => cells::read_text(v)
+                .map(Parsed::Text)
+                .map_err(|b| (Rule::C02, bad_text(b))),
             ColType::Pnc => match cells::read_text(v) {
-                Ok(t) => parse_pnc(&t, ctx.pivot).map(Parsed::Text).map_err(|why| (Rule::C04, why)),
+                Ok(t) => parse_pnc(&t, ctx.pivot)
+                    .map(Parsed::Pnc)
+                    .map_err(|why| (Rule::C04, why)),
                 Err(b) => Err((Rule::C02, bad_text(b))),
             },
             ColType::Date => match cells::read_date(v, ctx.date1904) {
                 Ok(d) => Ok(Parsed::Date(d)),
-                Err(Bad::TooEarly) => Err((Rule::C05, "the date is before 1 January 1900; correct the year".to_string())),
+                Err(Bad::TooEarly) => Err((
+                    Rule::C05,
+                    "the date is before 1 January 1900; correct the year".to_string(),
+                )),
                 Err(b) => Err((Rule::C02, bad_text(b))),
             },
-            ColType::Whole => cells::read_whole(v).map(Parsed::Whole).map_err(|b| (Rule::C02, bad_text(b))),
+            ColType::Whole => cells::read_whole(v)
+                .map(Parsed::Whole)
+                .map_err(|b| (Rule::C02, bad_text(b))),
             ColType::Code => match ctx.schema.list_of(col) {
                 Some(list) => match cells::read_code(v, list) {
-                    Ok(Some(code)) => Ok(Parsed::Text(code.to_string())),
+                    Ok(Some(code)) => Ok(Parsed::Code(code)),
                     Ok(None) => Err((Rule::C03, code_help(list))),
                     Err(b) => Err((Rule::C02, bad_text(b))),
                 },
@@ -207,19 +279,34 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
             continue; // an absent required column is F03; an absent optional one reads blank
         }
         if col.required == Required::Yes && !present(i) {
-            let issue = place.issue(Rule::C01, raw.row0, i, None, format!("{} is required; fill it in", col.header));
+            let issue = place.issue(
+                Rule::C01,
+                raw.row0,
+                i,
+                None,
+                format!("{} is required; fill it in", col.header),
+            );
             err(&mut rec, issue);
         }
         if let Some(cond) = &col.required_when {
             if !present(i) && holds(cond, &rec, &present) {
-                let msg = format!("{} is required when {}; fill it in", col.header, describe(cond, spec));
+                let msg = format!(
+                    "{} is required when {}; fill it in",
+                    col.header,
+                    describe(cond, spec)
+                );
                 let issue = place.issue(Rule::C07, raw.row0, i, None, msg);
                 err(&mut rec, issue);
             }
         }
         if let Some(cond) = &col.blank_when {
             if present(i) && holds(cond, &rec, &present) {
-                let msg = format!("{} must be blank when {}; clear it, or correct {}", col.header, describe(cond, spec), spec.columns[cond.col].header);
+                let msg = format!(
+                    "{} must be blank when {}; clear it, or correct {}",
+                    col.header,
+                    describe(cond, spec),
+                    spec.columns[cond.col].header
+                );
                 let issue = place.issue(Rule::C07, raw.row0, i, raw.cells[i].as_ref(), msg);
                 err(&mut rec, issue);
             }
@@ -265,7 +352,11 @@ fn bad_text(b: Bad) -> String {
 
 fn code_help(list: &schema::CodeList) -> String {
     let codes: Vec<&str> = list.codes().collect();
-    format!("not a code of the {} list; use one of {}", list.name.replace('_', " "), codes.join(", "))
+    format!(
+        "not a code of the {} list; use one of {}",
+        list.name.replace('_', " "),
+        codes.join(", ")
+    )
 }
 
 /// Does a condition hold? Unknown (its column unreadable) counts as no.
@@ -279,7 +370,8 @@ fn holds(cond: &Condition, rec: &Record, present: &dyn Fn(usize) -> bool) -> boo
     if cond.is_present {
         return present(cond.col);
     }
-    rec.text(cond.col).is_some_and(|v| cond.in_codes.iter().any(|c| c == v))
+    rec.text(cond.col)
+        .is_some_and(|v| cond.in_codes.iter().any(|c| c == v))
 }
 
 fn describe(cond: &Condition, spec: &schema::Sheet) -> String {
@@ -295,48 +387,50 @@ fn describe(cond: &Condition, spec: &schema::Sheet) -> String {
 
 fn person(place: &Place<'_>, r: &Record) -> Person {
     let s = place.spec;
-    let t = |k: &str| r.text(idx(s, k)).map(str::to_string);
+    let c = |k: &str| r.code(idx(s, k));
     let d = |k: &str| r.date(idx(s, k));
-    let yes = |k: &str| r.text(idx(s, k)).map(|v| v == "Y");
+    let yes = |k: &str| r.code(idx(s, k)).map(|v| v == "Y");
     let min = NaiveDate::MIN;
+    let none = Code::none();
     Person {
         row: r.row0 + 1,
-        id_cell: place.cell_ref(r.row0, idx(s, "ppo_id")),
-        ppo_id: t("ppo_id").unwrap_or_default(),
+        id_col: place.col_of(idx(s, "ppo_id")),
+        ppo_id: r.pnc(idx(s, "ppo_id")).unwrap_or_default(),
         date_of_birth: d("date_of_birth").unwrap_or(min),
-        gender: t("gender").unwrap_or_default(),
-        ethnicity: t("ethnicity").unwrap_or_default(),
-        strand: t("strand").unwrap_or_default(),
+        gender: c("gender").unwrap_or(none),
+        ethnicity: c("ethnicity").unwrap_or(none),
+        strand: c("strand").unwrap_or(none),
         date_adopted: d("date_adopted").unwrap_or(min),
         date_deselected: d("date_deselected"),
-        deselection_reason: t("deselection_reason"),
-        status: t("status"),
+        deselection_reason: c("deselection_reason"),
+        status: c("status"),
         offender_manager: yes("offender_manager").unwrap_or(false),
         custody_start_date: d("custody_start_date"),
         assessment_date: d("assessment_date"),
-        drug_misuser: t("drug_misuser").unwrap_or_default(),
+        drug_misuser: c("drug_misuser").unwrap_or(none),
         in_drug_treatment: yes("in_drug_treatment"),
-        accommodation: t("accommodation"),
-        ete: t("ete"),
+        accommodation: c("accommodation"),
+        ete: c("ete"),
         selection_score: r.whole(idx(s, "selection_score")),
     }
 }
 
 fn offence(place: &Place<'_>, r: &Record, adoption_history: bool) -> Offence {
     let s = place.spec;
-    let t = |k: &str| r.text(idx(s, k)).map(str::to_string);
+    let c = |k: &str| r.code(idx(s, k));
     let d = |k: &str| r.date(idx(s, k));
     let min = NaiveDate::MIN;
+    let none = Code::none();
     Offence {
         row: r.row0 + 1,
-        ref_cell: place.cell_ref(r.row0, idx(s, "offence_ref")),
-        ppo_id: t("ppo_id").unwrap_or_default(),
-        offence_ref: t("offence_ref").unwrap_or_default(),
+        ref_col: place.col_of(idx(s, "offence_ref")),
+        ppo_id: r.pnc(idx(s, "ppo_id")).unwrap_or_default(),
+        offence_ref: r.text(idx(s, "offence_ref")).unwrap_or_default().into(),
         offence_date: d("offence_date").unwrap_or(min),
         outcome_date: d("outcome_date").unwrap_or(min),
-        outcome: t("outcome").unwrap_or_default(),
-        offence_category: t("offence_category").unwrap_or_default(),
-        disposal: t("disposal"),
+        outcome: c("outcome").unwrap_or(none),
+        offence_category: c("offence_category").unwrap_or(none),
+        disposal: c("disposal"),
         arrest_date: d("arrest_date"),
         charge_date: d("charge_date"),
         recorded_date: d("recorded_date").unwrap_or(min),

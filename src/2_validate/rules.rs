@@ -10,11 +10,21 @@ use crate::schema;
 use std::collections::HashMap;
 
 /// Ages (C05), Q01, Q02 and duplicate PPO IDs (D01).
-pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Record], issues: &mut Vec<Issue>) {
+pub(super) fn cohort_rules(
+    place: &Place<'_>,
+    raws: &[RawRow],
+    recs: &mut [Record],
+    issues: &mut Vec<Issue>,
+) {
     let ctx = place.ctx;
     let spec = place.spec;
-    let (id, dob, strand, status, om) =
-        (idx(spec, "ppo_id"), idx(spec, "date_of_birth"), idx(spec, "strand"), idx(spec, "status"), idx(spec, "offender_manager"));
+    let (id, dob, strand, status, om) = (
+        idx(spec, "ppo_id"),
+        idx(spec, "date_of_birth"),
+        idx(spec, "strand"),
+        idx(spec, "status"),
+        idx(spec, "offender_manager"),
+    );
     let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
     for (k, rec) in recs.iter_mut().enumerate() {
         let age = match (rec.date(dob), ctx.period) {
@@ -39,7 +49,14 @@ pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Recor
                 let msg = if s == "PD" {
                     format!("a Prevent & Deter member aged {a} (18 or over); allowed, but check the strand")
                 } else {
-                    format!("a {} member aged {a} (under 18); allowed, but check the strand", if s == "CC" { "Catch & Convict" } else { "Rehabilitate & Resettle" })
+                    format!(
+                        "a {} member aged {a} (under 18); allowed, but check the strand",
+                        if s == "CC" {
+                            "Catch & Convict"
+                        } else {
+                            "Rehabilitate & Resettle"
+                        }
+                    )
                 };
                 issues.push(place.issue(Rule::Q02, rec.row0, strand, cell(k, strand), msg));
             }
@@ -56,10 +73,19 @@ pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Recor
             }
         }
     }
-    let key = |r: &Record| r.text(id).map(str::to_string);
-    duplicates(place, raws, recs, key, Rule::D01, id, issues, |ppo, n, rows| {
-        format!("PPO ID {ppo} appears {n} times on Cohort (rows {rows}); list each person once")
-    });
+    let key = |r: &Record| r.pnc(id);
+    duplicates(
+        place,
+        raws,
+        recs,
+        key,
+        Rule::D01,
+        id,
+        issues,
+        |ppo, n, rows| {
+            format!("PPO ID {ppo} appears {n} times on Cohort (rows {rows}); list each person once")
+        },
+    );
 }
 
 /// Flag and exclude every row sharing a key with another (D01, D02), at
@@ -104,18 +130,31 @@ pub(super) fn offence_rules(
     issues: &mut Vec<Issue>,
 ) {
     let spec = place.spec;
-    let (id, oref, outcome, recorded) =
-        (idx(spec, "ppo_id"), idx(spec, "offence_ref"), idx(spec, "outcome_date"), idx(spec, "recorded_date"));
+    let (id, oref, outcome, recorded) = (
+        idx(spec, "ppo_id"),
+        idx(spec, "offence_ref"),
+        idx(spec, "outcome_date"),
+        idx(spec, "recorded_date"),
+    );
     let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
-    let key = |r: &Record| Some((r.text(id)?.to_string(), r.text(oref)?.to_string()));
-    duplicates(place, raws, recs, key, Rule::D02, oref, issues, |(ppo, r), n, rows| {
-        format!("Offence ref {r} appears {n} times for PPO {ppo} (rows {rows}); list each offence once")
-    });
+    let key = |r: &Record| Some((r.pnc(id)?, r.text(oref)?.to_string()));
+    duplicates(
+        place,
+        raws,
+        recs,
+        key,
+        Rule::D02,
+        oref,
+        issues,
+        |(ppo, r), n, rows| {
+            format!("Offence ref {r} appears {n} times for PPO {ppo} (rows {rows}); list each offence once")
+        },
+    );
     if let Some((crecs, cspec)) = cohort {
         let cid = idx(cspec, "ppo_id");
         for (k, rec) in recs.iter_mut().enumerate() {
-            let Some(p) = rec.text(id) else { continue };
-            let rows: Vec<&Record> = crecs.iter().filter(|c| c.text(cid) == Some(p)).collect();
+            let Some(p) = rec.pnc(id) else { continue };
+            let rows: Vec<&Record> = crecs.iter().filter(|c| c.pnc(cid) == Some(p)).collect();
             let msg = if rows.is_empty() {
                 Some(format!("PPO ID {p} is not on the Cohort sheet of this return; add the person to Cohort or correct the ID"))
             } else if rows.iter().all(|c| c.excluded) {
@@ -140,7 +179,9 @@ pub(super) fn offence_rules(
         None => (&empty, None),
     };
     for (k, rec) in recs.iter().enumerate() {
-        let (Some(o), Some(r)) = (rec.date(outcome), rec.date(recorded)) else { continue };
+        let (Some(o), Some(r)) = (rec.date(outcome), rec.date(recorded)) else {
+            continue;
+        };
         let history = cspec.is_some_and(|cs| adoption_history(place.ctx, rec, spec, crecs, cs));
         let days = (r - o).num_days();
         if !history && days > 7 {
@@ -158,19 +199,26 @@ pub(super) fn offence_rules(
 /// §10: an offence whose Outcome date is before the person's Date adopted on
 /// the same return, or any offence before the first day of the return for
 /// the scheme's first active month.
-pub(super) fn adoption_history(ctx: &Ctx<'_>, rec: &Record, ospec: &schema::Sheet, crecs: &[Record], cspec: &schema::Sheet) -> bool {
-    let Some(outcome) = rec.date(idx(ospec, "outcome_date")) else { return false };
+pub(super) fn adoption_history(
+    ctx: &Ctx<'_>,
+    rec: &Record,
+    ospec: &schema::Sheet,
+    crecs: &[Record],
+    cspec: &schema::Sheet,
+) -> bool {
+    let Some(outcome) = rec.date(idx(ospec, "outcome_date")) else {
+        return false;
+    };
     if let (Some(p), Some(first)) = (ctx.period, ctx.first_month) {
         if p == first && outcome < p.first_day() {
             return true;
         }
     }
     let (cid, adopted) = (idx(cspec, "ppo_id"), idx(cspec, "date_adopted"));
-    let ppo = rec.text(idx(ospec, "ppo_id"));
+    let ppo = rec.pnc(idx(ospec, "ppo_id"));
     crecs
         .iter()
-        .find(|c| c.text(cid).is_some() && c.text(cid) == ppo && c.date(adopted).is_some())
+        .find(|c| c.pnc(cid).is_some() && c.pnc(cid) == ppo && c.date(adopted).is_some())
         .and_then(|c| c.date(adopted))
         .is_some_and(|a| outcome < a)
 }
-

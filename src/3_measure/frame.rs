@@ -10,24 +10,42 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A pooled table: one row per person (or offence), with its scheme, region
 /// and PPO ID, and numeric columns (`None` = not a case, for medians).
+/// Schemes and regions are held once each and rows refer to them by number.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
-    pub scheme: Vec<String>,
-    pub region: Vec<String>,
-    pub ppo: Vec<String>,
+    names: Vec<String>,
+    scheme: Vec<u32>,
+    region: Vec<u32>,
+    ppo: Vec<u64>,
     pub cols: Vec<(String, Vec<Option<f64>>)>,
 }
 
 impl Table {
     pub fn new(names: &[&str]) -> Table {
-        Table { cols: names.iter().map(|n| (n.to_string(), Vec::new())).collect(), ..Table::default() }
+        Table {
+            cols: names.iter().map(|n| (n.to_string(), Vec::new())).collect(),
+            ..Table::default()
+        }
     }
 
-    /// Add a row; `values` in the order of the names given to `new`.
-    pub fn push(&mut self, scheme: &str, region: &str, ppo: &str, values: &[Option<f64>]) {
-        self.scheme.push(scheme.to_string());
-        self.region.push(region.to_string());
-        self.ppo.push(ppo.to_string());
+    fn name_id(&mut self, name: &str) -> u32 {
+        let i = match self.names.iter().rposition(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            }
+        };
+        i as u32
+    }
+
+    /// Add a row; `values` in the order of the names given to `new`. `ppo`
+    /// is a number unique to the person (0 for a row about no one).
+    pub fn push(&mut self, scheme: &str, region: &str, ppo: u64, values: &[Option<f64>]) {
+        let (s, r) = (self.name_id(scheme), self.name_id(region));
+        self.scheme.push(s);
+        self.region.push(r);
+        self.ppo.push(ppo);
         for ((_, col), v) in self.cols.iter_mut().zip(values) {
             col.push(*v);
         }
@@ -82,60 +100,105 @@ pub fn aggregate(table: &Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stat
     if table.is_empty() {
         return Ok(out);
     }
-    let df = to_frame(table).map_err(|e| format!("measures: {e}"))?;
-    for (key, prefix) in [("scheme", "scheme:"), ("region", "region:"), ("national", "")] {
+    let df = to_frame(table, want).map_err(|e| format!("measures: {e}"))?;
+    for (key, prefix) in [
+        ("scheme", "scheme:"),
+        ("region", "region:"),
+        ("national", ""),
+    ] {
         let grouped = group(&df, key, want).map_err(|e| format!("measures: {e}"))?;
         for (k, stats) in grouped {
-            let area = if prefix.is_empty() { "national".to_string() } else { format!("{prefix}{k}") };
+            let name = table
+                .names
+                .get(k as usize)
+                .map(String::as_str)
+                .unwrap_or_default();
+            let area = if prefix.is_empty() {
+                "national".to_string()
+            } else {
+                format!("{prefix}{name}")
+            };
             out.insert(area, stats);
         }
     }
     Ok(out)
 }
 
-fn to_frame(t: &Table) -> PolarsResult<DataFrame> {
+/// The table as a frame, with only the columns wanted.
+fn to_frame(t: &Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
     let mut columns = vec![
         Column::new("scheme".into(), t.scheme.clone()),
         Column::new("region".into(), t.region.clone()),
-        Column::new("national".into(), vec!["national"; t.len()]),
+        Column::new("national".into(), vec![0u32; t.len()]),
         Column::new("__ppo".into(), t.ppo.clone()),
     ];
-    for (name, values) in &t.cols {
+    let wanted =
+        |n: &str| want.sums.contains(&n) || want.heads.contains(&n) || want.medians.contains(&n);
+    for (name, values) in t.cols.iter().filter(|(n, _)| wanted(n)) {
         columns.push(Column::new(format!("c_{name}").into(), values.clone()));
     }
     DataFrame::new_infer_height(columns)
 }
 
-fn group(df: &DataFrame, key: &str, want: &Wanted<'_>) -> PolarsResult<Vec<(String, Stats)>> {
+fn group(df: &DataFrame, key: &str, want: &Wanted<'_>) -> PolarsResult<Vec<(u32, Stats)>> {
     let mut aggs = Vec::new();
     for s in want.sums {
-        aggs.push(col(format!("c_{s}")).sum().cast(DataType::Float64).alias(format!("s_{s}")));
+        aggs.push(
+            col(format!("c_{s}"))
+                .sum()
+                .cast(DataType::Float64)
+                .alias(format!("s_{s}")),
+        );
     }
     for h in want.heads {
         aggs.push(
-            col("__ppo").filter(col(format!("c_{h}")).gt(lit(0.0))).n_unique().cast(DataType::Float64).alias(format!("h_{h}")),
+            col("__ppo")
+                .filter(col(format!("c_{h}")).gt(lit(0.0)))
+                .n_unique()
+                .cast(DataType::Float64)
+                .alias(format!("h_{h}")),
         );
     }
     for m in want.medians {
         aggs.push(col(format!("c_{m}")).median().alias(format!("m_{m}")));
-        aggs.push(col(format!("c_{m}")).count().cast(DataType::Float64).alias(format!("n_{m}")));
+        aggs.push(
+            col(format!("c_{m}"))
+                .count()
+                .cast(DataType::Float64)
+                .alias(format!("n_{m}")),
+        );
     }
-    let out = df.clone().lazy().group_by_stable([col(key)]).agg(aggs).sort([key], Default::default()).collect()?;
-    let keys = out.column(key)?.str()?.clone();
-    let get = |name: &str, i: usize| -> PolarsResult<Option<f64>> { Ok(out.column(name)?.f64()?.get(i)) };
+    let out = df
+        .clone()
+        .lazy()
+        .group_by_stable([col(key)])
+        .agg(aggs)
+        .sort([key], Default::default())
+        .collect()?;
+    let keys = out.column(key)?.u32()?.clone();
+    let get =
+        |name: &str, i: usize| -> PolarsResult<Option<f64>> { Ok(out.column(name)?.f64()?.get(i)) };
     let mut result = Vec::with_capacity(out.height());
     for i in 0..out.height() {
         let mut st = Stats::default();
         for s in want.sums {
-            st.sums.insert(s.to_string(), get(&format!("s_{s}"), i)?.unwrap_or(0.0));
+            st.sums
+                .insert(s.to_string(), get(&format!("s_{s}"), i)?.unwrap_or(0.0));
         }
         for h in want.heads {
-            st.heads.insert(h.to_string(), get(&format!("h_{h}"), i)?.unwrap_or(0.0));
+            st.heads
+                .insert(h.to_string(), get(&format!("h_{h}"), i)?.unwrap_or(0.0));
         }
         for m in want.medians {
-            st.medians.insert(m.to_string(), (get(&format!("m_{m}"), i)?, get(&format!("n_{m}"), i)?.unwrap_or(0.0)));
+            st.medians.insert(
+                m.to_string(),
+                (
+                    get(&format!("m_{m}"), i)?,
+                    get(&format!("n_{m}"), i)?.unwrap_or(0.0),
+                ),
+            );
         }
-        result.push((keys.get(i).unwrap_or_default().to_string(), st));
+        result.push((keys.get(i).unwrap_or_default(), st));
     }
     Ok(result)
 }
@@ -147,18 +210,38 @@ mod tests {
     #[test]
     fn sums_heads_and_pooled_medians_by_level() {
         let mut t = Table::new(&["active", "days"]);
-        t.push("A", "London", "p1", &[Some(1.0), Some(10.0)]);
-        t.push("B", "London", "p1", &[Some(1.0), Some(20.0)]);
-        t.push("B", "London", "p2", &[Some(0.0), None]);
-        t.push("C", "Wales", "p3", &[Some(1.0), Some(3.0)]);
-        let want = Wanted { sums: &["active"], heads: &["active"], medians: &["days"] };
+        t.push("A", "London", 1, &[Some(1.0), Some(10.0)]);
+        t.push("B", "London", 1, &[Some(1.0), Some(20.0)]);
+        t.push("B", "London", 2, &[Some(0.0), None]);
+        t.push("C", "Wales", 3, &[Some(1.0), Some(3.0)]);
+        let want = Wanted {
+            sums: &["active"],
+            heads: &["active"],
+            medians: &["days"],
+        };
         let a = aggregate(&t, &want).unwrap();
         assert_eq!(a["scheme:B"].sum("active"), 1.0);
-        assert_eq!(a["region:London"].sum("active"), 2.0, "sums add the schemes");
-        assert_eq!(a["region:London"].head("active"), 1.0, "heads count each PPO once");
+        assert_eq!(
+            a["region:London"].sum("active"),
+            2.0,
+            "sums add the schemes"
+        );
+        assert_eq!(
+            a["region:London"].head("active"),
+            1.0,
+            "heads count each PPO once"
+        );
         assert_eq!(a["national"].head("active"), 2.0);
-        assert_eq!(a["region:London"].median("days"), (Some(15.0), 2.0), "even count: mean of the middle two");
-        assert_eq!(a["national"].median("days"), (Some(10.0), 3.0), "pooled cases");
+        assert_eq!(
+            a["region:London"].median("days"),
+            (Some(15.0), 2.0),
+            "even count: mean of the middle two"
+        );
+        assert_eq!(
+            a["national"].median("days"),
+            (Some(10.0), 3.0),
+            "pooled cases"
+        );
         assert_eq!(a["scheme:A"].median("days"), (Some(10.0), 1.0));
     }
 }

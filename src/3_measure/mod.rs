@@ -37,7 +37,14 @@ pub struct Config {
 
 impl Config {
     pub fn new(period: Month) -> Config {
-        Config { period, region: None, ni30_year: None, ni30_cautions: true, due_weekday: 6, suppress: None }
+        Config {
+            period,
+            region: None,
+            ni30_year: None,
+            ni30_cautions: true,
+            due_weekday: 6,
+            suppress: None,
+        }
     }
 }
 
@@ -109,20 +116,71 @@ pub struct Input<'a> {
     pub combined: &'a Combined,
     pub register: &'a Register,
     pub schema: &'a Schema,
-    /// `--offences FILE`: a national extract used in place of the ledger for NI 30.
+    /// `--offences FILE`: a national extract used in place of the ledger for
+    /// NI 30, sorted by PPO ID.
     pub ni30_offences: Option<&'a [Offence]>,
+}
+
+/// The measures the reports follow month by month (the Trends sheet).
+pub const TREND: [&str; 5] = [
+    "cohort_active",
+    "custody_pct",
+    "offences_recorded",
+    "ni30_rolling_reduction_pct",
+    "returns_received",
+];
+
+/// How much of a month to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every measure.
+    All,
+    /// Only the [`TREND`] measures: the tables no trend needs are skipped.
+    Trend,
 }
 
 /// Every measure for the month, sorted: schemes by code, then regions in
 /// the register's order, then national; measures in the spec's order.
 pub fn compute(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> {
+    compute_detail(input, cfg, Detail::All)
+}
+
+/// The [`TREND`] measures of a month, as [`compute`] gives them.
+pub fn trend(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> {
+    let mut rows = compute_detail(input, cfg, Detail::Trend)?;
+    rows.retain(|m| TREND.contains(&m.measure.as_str()));
+    Ok(rows)
+}
+
+fn compute_detail(input: &Input<'_>, cfg: &Config, detail: Detail) -> Result<Vec<Measure>, String> {
     let schemes = tables::schemes_in_scope(input, cfg);
-    let mut rows = headline::rows(input, cfg, &schemes)?;
+    let mut rows = headline::rows(input, cfg, &schemes, detail)?;
     rows.extend(ni30::rows(input, cfg, &schemes)?);
-    let region_rank = |name: &str| REGIONS.iter().position(|r| *r == name).unwrap_or(REGIONS.len());
+    let region_rank = |name: &str| {
+        REGIONS
+            .iter()
+            .position(|r| *r == name)
+            .unwrap_or(REGIONS.len())
+    };
     rows.sort_by(|a, b| {
-        let ka = (a.level, if a.level == Level::Region { region_rank(&a.area_code) } else { 0 }, &a.area_code);
-        let kb = (b.level, if b.level == Level::Region { region_rank(&b.area_code) } else { 0 }, &b.area_code);
+        let ka = (
+            a.level,
+            if a.level == Level::Region {
+                region_rank(&a.area_code)
+            } else {
+                0
+            },
+            &a.area_code,
+        );
+        let kb = (
+            b.level,
+            if b.level == Level::Region {
+                region_rank(&b.area_code)
+            } else {
+                0
+            },
+            &b.area_code,
+        );
         ka.cmp(&kb)
     });
     // Stable sort: within an area, measures stay in the order they were made.
@@ -142,7 +200,9 @@ fn suppress(r: &mut Measure, n: f64) {
     }
     let small = |v: Option<f64>| v.is_some_and(|v| v < n);
     let hide = match (&r.value, r.numerator, r.denominator) {
-        (_, num, Some(den)) => small(Some(den)) || (headline::numerator_is_count(&r.measure) && small(num)),
+        (_, num, Some(den)) => {
+            small(Some(den)) || (headline::numerator_is_count(&r.measure) && small(num))
+        }
         (Value::Num(v), None, None) => headline::is_count(&r.measure) && *v < n,
         _ => false,
     };

@@ -13,20 +13,29 @@ use super::headline::areas;
 use super::{mean, rate, Config, Flag, Input, Level, Measure, Value};
 use crate::calendar::Month;
 use crate::register::Scheme;
-use crate::validate::Offence;
+use crate::validate::{Offence, Person, Pnc};
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The years shown for month P: (Y, row-name prefix).
 pub fn years(input: &Input<'_>, cfg: &Config) -> Vec<(i32, &'static str)> {
     let p = cfg.period;
-    let has_snapshot = |y: i32| input.combined.used.keys().any(|(_, m)| *m == Month { year: y, month: 2 });
+    let has_snapshot = |y: i32| {
+        input
+            .combined
+            .used
+            .keys()
+            .any(|(_, m)| *m == Month { year: y, month: 2 })
+    };
     let mut out = Vec::new();
     match cfg.ni30_year {
         Some(y) => out.push((y, "ni30_")),
         None => {
             out.push((if p.month >= 4 { p.year } else { p.year - 1 }, "ni30_"));
-            out.push((if p.month >= 9 { p.year - 1 } else { p.year - 2 }, "ni30_outturn_"));
+            out.push((
+                if p.month >= 9 { p.year - 1 } else { p.year - 2 },
+                "ni30_outturn_",
+            ));
         }
     }
     out.retain(|(y, _)| has_snapshot(*y));
@@ -40,25 +49,78 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// Six calendar months after a window's last day: 31 March + 6 months is
 /// 30 September; 30 September + 6 months is 30 March.
 fn proven_by(window_end: NaiveDate) -> NaiveDate {
-    window_end.checked_add_months(chrono::Months::new(6)).unwrap_or(NaiveDate::MAX)
+    window_end
+        .checked_add_months(chrono::Months::new(6))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Does an offence committed from `from` to `to` count, proven by `by` (§5)?
 fn counts_in(o: &Offence, from: NaiveDate, to: NaiveDate, by: NaiveDate, cautions: bool) -> bool {
-    o.offence_date >= from && o.offence_date <= to && o.outcome_date <= by && (cautions || o.outcome != "CAUTION")
+    o.offence_date >= from
+        && o.offence_date <= to
+        && o.outcome_date <= by
+        && (cautions || o.outcome != "CAUTION")
+}
+
+/// The offences NI 30 counts: the ledger (sorted by PPO ID), or the
+/// `--offences` extract (sorted by PPO ID by the caller).
+struct Offences<'a> {
+    input: &'a Input<'a>,
+}
+
+impl<'a> Offences<'a> {
+    /// A person's offences, found by binary search.
+    fn of(&self, ppo: Pnc) -> Vec<&'a Offence> {
+        match self.input.ni30_offences {
+            Some(extract) => {
+                let from = extract.partition_point(|o| o.ppo_id < ppo);
+                extract[from..]
+                    .iter()
+                    .take_while(|o| o.ppo_id == ppo)
+                    .collect()
+            }
+            None => {
+                let (ledger, checked) = (&self.input.combined.ledger, self.input.checked);
+                let at = |k: usize| &checked[ledger[k].source].offences[ledger[k].index];
+                let from =
+                    ledger.partition_point(|e| checked[e.source].offences[e.index].ppo_id < ppo);
+                (from..ledger.len())
+                    .map(at)
+                    .take_while(|o| o.ppo_id == ppo)
+                    .collect()
+            }
+        }
+    }
 }
 
 pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Result<Vec<Measure>, String> {
     let mut out = Vec::new();
-    let mut by_ppo: HashMap<&str, Vec<&Offence>> = HashMap::new();
-    match input.ni30_offences {
-        Some(extract) => extract.iter().for_each(|o| by_ppo.entry(o.ppo_id.as_str()).or_default().push(o)),
-        None => input.combined.ledger.values().for_each(|e| by_ppo.entry(e.offence.ppo_id.as_str()).or_default().push(&e.offence)),
-    }
+    let offences = Offences { input };
     for (y, prefix) in years(input, cfg) {
-        year_rows(input, cfg, schemes, y, prefix, &by_ppo, &mut out)?;
+        year_rows(input, cfg, schemes, y, prefix, &offences, &mut out)?;
     }
     Ok(out)
+}
+
+/// For each cohort member of a scheme: does their latest row on the
+/// scheme's used returns up to `cap` carry a deselection?
+fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> HashMap<Pnc, bool> {
+    let mut out: HashMap<Pnc, bool> = HashMap::with_capacity(members.len());
+    let returns = input
+        .combined
+        .used
+        .range((scheme.to_string(), Month { year: 0, month: 1 })..=(scheme.to_string(), cap));
+    for (_, &i) in returns.rev() {
+        for p in &input.checked[i].people {
+            if !out.contains_key(&p.ppo_id) && members.binary_search(&p.ppo_id).is_ok() {
+                out.insert(p.ppo_id, p.date_deselected.is_some());
+            }
+        }
+        if out.len() == members.len() {
+            break;
+        }
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -68,31 +130,30 @@ fn year_rows(
     schemes: &[&Scheme],
     y: i32,
     prefix: &str,
-    by_ppo: &HashMap<&str, Vec<&Offence>>,
+    offences: &Offences<'_>,
     out: &mut Vec<Measure>,
 ) -> Result<(), String> {
     let feb = Month { year: y, month: 2 };
     let snapshot = feb.first_day();
-    let cap = cfg.period.min(Month { year: y + 1, month: 3 });
-    let complete = cfg.period >= Month { year: y + 1, month: 9 };
+    let cap = cfg.period.min(Month {
+        year: y + 1,
+        month: 3,
+    });
+    let complete = cfg.period
+        >= Month {
+            year: y + 1,
+            month: 9,
+        };
     let m = (cfg.period.index() - Month { year: y, month: 4 }.index() + 1).clamp(0, 12);
     let (base_from, base_to) = (date(y - 2, 10, 1), date(y - 1, 9, 30));
     let (fu_from, fu_to) = (date(y, 4, 1), date(y + 1, 3, 31));
     let rolling_to = Month { year: y, month: 4 }.add(m.max(1) - 1).last_day();
 
-    // Each (scheme, PPO ID)'s latest row on that scheme's used returns up to
-    // the earlier of P and March Y+1: does it carry a deselection?
-    let mut latest: HashMap<(&str, &str), (Month, bool)> = HashMap::new();
-    for ((scheme, month), &i) in input.combined.used.iter().filter(|((_, m), _)| *m <= cap) {
-        for p in &input.checked[i].people {
-            let e = latest.entry((scheme.as_str(), p.ppo_id.as_str())).or_insert((*month, false));
-            if *month >= e.0 {
-                *e = (*month, p.date_deselected.is_some());
-            }
-        }
-    }
-
-    let in_year: Vec<&Scheme> = schemes.iter().copied().filter(|s| s.active_in(feb)).collect();
+    let in_year: Vec<&Scheme> = schemes
+        .iter()
+        .copied()
+        .filter(|s| s.active_in(feb))
+        .collect();
     let mut table = Table::new(&["member", "b", "f", "reoff", "fm", "desel", "has_return"]);
     for s in &in_year {
         let ret = input
@@ -102,54 +163,127 @@ fn year_rows(
             .next_back()
             .map(|(_, &i)| &input.checked[i]);
         let Some(ret) = ret else {
-            table.push(&s.code, &s.region, "", &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0)]);
+            table.push(
+                &s.code,
+                &s.region,
+                0,
+                &[
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                ],
+            );
             continue;
         };
-        let mut members: HashSet<&str> = HashSet::new();
-        for p in ret.people.iter().filter(|p| p.strand != "PD" && p.active_at(snapshot)) {
-            if !members.insert(p.ppo_id.as_str()) {
-                continue;
-            }
-            let offences = by_ppo.get(p.ppo_id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-            let n = |from, to, by| offences.iter().filter(|o| counts_in(o, from, to, by, cfg.ni30_cautions)).count() as f64;
+        let mut members: Vec<&Person> = ret
+            .people
+            .iter()
+            .filter(|p| p.strand != "PD" && p.active_at(snapshot))
+            .collect();
+        members.sort_by_key(|p| p.ppo_id);
+        members.dedup_by_key(|p| p.ppo_id);
+        let ids: Vec<Pnc> = members.iter().map(|p| p.ppo_id).collect();
+        let desel = deselected(input, &s.code, cap, &ids);
+        for p in &members {
+            let theirs = offences.of(p.ppo_id);
+            let n = |from, to, by| {
+                theirs
+                    .iter()
+                    .filter(|o| counts_in(o, from, to, by, cfg.ni30_cautions))
+                    .count() as f64
+            };
             let b = n(base_from, base_to, proven_by(base_to));
             let f = n(fu_from, fu_to, proven_by(fu_to));
             // The rolling figure: offences of the follow-up months seen so far.
-            let fm = if m >= 1 { n(fu_from, rolling_to, proven_by(fu_to)) } else { 0.0 };
-            let desel = latest.get(&(s.code.as_str(), p.ppo_id.as_str())).is_some_and(|l| l.1);
-            let v = [Some(1.0), Some(b), Some(f), Some(f64::from(u8::from(f > 0.0))), Some(fm), Some(f64::from(u8::from(desel))), Some(1.0)];
-            table.push(&s.code, &s.region, &p.ppo_id, &v);
+            let fm = if m >= 1 {
+                n(fu_from, rolling_to, proven_by(fu_to))
+            } else {
+                0.0
+            };
+            let desel = desel.get(&p.ppo_id).copied().unwrap_or(false);
+            let v = [
+                Some(1.0),
+                Some(b),
+                Some(f),
+                Some(f64::from(u8::from(f > 0.0))),
+                Some(fm),
+                Some(f64::from(u8::from(desel))),
+                Some(1.0),
+            ];
+            table.push(&s.code, &s.region, p.ppo_id.number(), &v);
         }
         if members.is_empty() {
-            table.push(&s.code, &s.region, "", &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(1.0)]);
+            table.push(
+                &s.code,
+                &s.region,
+                0,
+                &[
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(0.0),
+                    Some(1.0),
+                ],
+            );
         }
     }
     let cols = ["member", "b", "f", "reoff", "fm", "desel", "has_return"];
-    let agg = aggregate(&table, &Wanted { sums: &cols, ..Default::default() })?;
+    let agg = aggregate(
+        &table,
+        &Wanted {
+            sums: &cols,
+            ..Default::default()
+        },
+    )?;
     let empty = Default::default();
     for area in areas(&in_year, cfg) {
         let st = agg.get(&area.key).unwrap_or(&empty);
-        let scheme = in_year.iter().find(|s| area.level == Level::Scheme && s.code == area.code);
+        let scheme = in_year
+            .iter()
+            .find(|s| area.level == Level::Scheme && s.code == area.code);
         let available = st.sum("has_return") > 0.0;
-        let mut push = |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
-            let (value, num, den, flag) = if available || name == "year" { (value, num, den, flag) } else { (Value::Empty, None, None, Flag::X) };
-            out.push(Measure {
-                period: cfg.period,
-                level: area.level,
-                area_code: area.code.clone(),
-                area_name: area.name.clone(),
-                measure: format!("{prefix}{name}"),
-                value,
-                numerator: num,
-                denominator: den,
-                flag,
-            });
-        };
-        let (cohort, b, f, reoff, fm) = (st.sum("member"), st.sum("b"), st.sum("f"), st.sum("reoff"), st.sum("fm"));
+        let mut push =
+            |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
+                let (value, num, den, flag) = if available || name == "year" {
+                    (value, num, den, flag)
+                } else {
+                    (Value::Empty, None, None, Flag::X)
+                };
+                out.push(Measure {
+                    period: cfg.period,
+                    level: area.level,
+                    area_code: area.code.clone(),
+                    area_name: area.name.clone(),
+                    measure: format!("{prefix}{name}"),
+                    value,
+                    numerator: num,
+                    denominator: den,
+                    flag,
+                });
+            };
+        let (cohort, b, f, reoff, fm) = (
+            st.sum("member"),
+            st.sum("b"),
+            st.sum("f"),
+            st.sum("reoff"),
+            st.sum("fm"),
+        );
         push("year", Value::Num(f64::from(y)), None, None, Flag::None);
         push("cohort", Value::Num(cohort), None, None, Flag::None);
         push("baseline_offences", Value::Num(b), None, None, Flag::None);
-        push("cohort_deselected", Value::Num(st.sum("desel")), None, None, Flag::None);
+        push(
+            "cohort_deselected",
+            Value::Num(st.sum("desel")),
+            None,
+            None,
+            Flag::None,
+        );
         let target = scheme.and_then(|s| s.ni30_target_pct);
         let stretch = scheme.and_then(|s| s.ni30_stretch_pct);
         if complete {
@@ -166,21 +300,51 @@ fn year_rows(
                 for (name, goal) in [("target_met", target), ("stretch_met", stretch)] {
                     // Met when (B - F) / B x 100 >= goal, compared without rounding.
                     match goal.filter(|_| b > 0.0) {
-                        Some(g) => push(name, Value::Code(if (b - f) * 100.0 >= g * b { "Y" } else { "N" }.into()), None, None, Flag::None),
+                        Some(g) => push(
+                            name,
+                            Value::Code(if (b - f) * 100.0 >= g * b { "Y" } else { "N" }.into()),
+                            None,
+                            None,
+                            Flag::None,
+                        ),
                         None => push(name, Value::Empty, None, None, Flag::Z),
                     }
                 }
             }
         } else if m >= 1 {
             let bm = b * f64::from(m) / 12.0;
-            push("rolling_months", Value::Num(f64::from(m)), None, None, Flag::None);
-            push("rolling_followup_offences", Value::Num(fm), None, None, Flag::None);
-            push("rolling_baseline_offences", Value::Num(bm), None, None, Flag::None);
+            push(
+                "rolling_months",
+                Value::Num(f64::from(m)),
+                None,
+                None,
+                Flag::None,
+            );
+            push(
+                "rolling_followup_offences",
+                Value::Num(fm),
+                None,
+                None,
+                Flag::None,
+            );
+            push(
+                "rolling_baseline_offences",
+                Value::Num(bm),
+                None,
+                None,
+                Flag::None,
+            );
             let (v, fl) = rate(bm - fm, bm);
             push("rolling_reduction_pct", v, Some(bm - fm), Some(bm), fl);
             if scheme.is_some() {
                 match target {
-                    Some(t) => push("trajectory_offences", Value::Num(bm * (1.0 - t / 100.0)), None, None, Flag::None),
+                    Some(t) => push(
+                        "trajectory_offences",
+                        Value::Num(bm * (1.0 - t / 100.0)),
+                        None,
+                        None,
+                        Flag::None,
+                    ),
                     None => push("trajectory_offences", Value::Empty, None, None, Flag::Z),
                 }
             }

@@ -7,15 +7,26 @@ use super::frame::Table;
 use super::{Config, Input};
 use crate::calendar::{age_on, Month};
 use crate::register::Scheme;
+use crate::schema::Code;
 use crate::validate::{Checked, Person};
 
 /// Age bands of M11: (name, first age, last age).
-pub const AGE_BANDS: [(&str, i32, i32); 6] =
-    [("10_17", 10, 17), ("18_20", 18, 20), ("21_24", 21, 24), ("25_29", 25, 29), ("30_39", 30, 39), ("40_plus", 40, i32::MAX)];
+pub const AGE_BANDS: [(&str, i32, i32); 6] = [
+    ("10_17", 10, 17),
+    ("18_20", 18, 20),
+    ("21_24", 21, 24),
+    ("25_29", 25, 29),
+    ("30_39", 30, 39),
+    ("40_plus", 40, i32::MAX),
+];
 
 /// The codes of a schema list, lower-cased for measure names.
 pub fn codes(input: &Input<'_>, list: &str) -> Vec<String> {
-    input.schema.list(list).map(|l| l.codes().map(str::to_string).collect()).unwrap_or_default()
+    input
+        .schema
+        .list(list)
+        .map(|l| l.codes().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Ethnicity groups in list order: the code's letter (`w`, `m`, …) or `ns`.
@@ -34,7 +45,10 @@ pub fn ethnicity_group(code: &str) -> String {
     if code == "NS" {
         "ns".into()
     } else {
-        code.chars().next().map(|c| c.to_ascii_lowercase().to_string()).unwrap_or_default()
+        code.chars()
+            .next()
+            .map(|c| c.to_ascii_lowercase().to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -46,18 +60,31 @@ pub fn schemes_in_scope<'a>(input: &Input<'a>, cfg: &Config) -> Vec<&'a Scheme> 
         .register
         .schemes
         .iter()
-        .filter(|s| cfg.region.as_ref().is_none_or(|r| r.eq_ignore_ascii_case(&s.region)))
+        .filter(|s| {
+            cfg.region
+                .as_ref()
+                .is_none_or(|r| r.eq_ignore_ascii_case(&s.region))
+        })
         .filter(|s| {
             s.active_in(cfg.period)
-                || input.combined.received.contains_key(&(s.code.clone(), cfg.period))
-                || years.iter().any(|(y, _)| s.active_in(Month { year: *y, month: 2 }))
+                || input
+                    .combined
+                    .received
+                    .contains_key(&(s.code.clone(), cfg.period))
+                || years
+                    .iter()
+                    .any(|(y, _)| s.active_in(Month { year: *y, month: 2 }))
         })
         .collect()
 }
 
 /// The used return of a scheme for a month.
 pub fn used<'a>(input: &Input<'a>, scheme: &str, month: Month) -> Option<&'a Checked> {
-    input.combined.used.get(&(scheme.to_string(), month)).map(|&i| &input.checked[i])
+    input
+        .combined
+        .used
+        .get(&(scheme.to_string(), month))
+        .map(|&i| &input.checked[i])
 }
 
 fn b(x: bool) -> Option<f64> {
@@ -65,15 +92,47 @@ fn b(x: bool) -> Option<f64> {
 }
 
 pub fn people_columns(input: &Input<'_>) -> Vec<String> {
-    let mut names: Vec<String> = ["active", "group", "cc", "rr", "pd"].iter().map(|s| s.to_string()).collect();
-    names.extend(codes(input, "status").iter().map(|c| format!("status_{}", c.to_lowercase())));
-    for n in ["custody", "statutory", "statutory_om", "m6_den", "m6_num", "drug_y", "treat_y", "days_on", "age"] {
+    let mut names: Vec<String> = ["active", "group", "cc", "rr", "pd"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    names.extend(
+        codes(input, "status")
+            .iter()
+            .map(|c| format!("status_{}", c.to_lowercase())),
+    );
+    for n in [
+        "custody",
+        "statutory",
+        "statutory_om",
+        "m6_den",
+        "m6_num",
+        "drug_y",
+        "treat_y",
+        "days_on",
+        "age",
+    ] {
         names.push(n.into());
     }
     names.extend(AGE_BANDS.iter().map(|(n, _, _)| format!("age_{n}")));
-    names.extend(codes(input, "gender").iter().map(|c| format!("gender_{}", c.to_lowercase())));
-    names.extend(ethnicity_groups(input).iter().map(|g| format!("ethnicity_{g}")));
-    for n in ["score_has", "score", "accom_known", "accom_settled", "ete_known", "ete_employed"] {
+    names.extend(
+        codes(input, "gender")
+            .iter()
+            .map(|c| format!("gender_{}", c.to_lowercase())),
+    );
+    names.extend(
+        ethnicity_groups(input)
+            .iter()
+            .map(|g| format!("ethnicity_{g}")),
+    );
+    for n in [
+        "score_has",
+        "score",
+        "accom_known",
+        "accom_settled",
+        "ete_known",
+        "ete_employed",
+    ] {
         names.push(n.into());
     }
     names
@@ -90,9 +149,11 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let genders = codes(input, "gender");
     let groups = ethnicity_groups(input);
     for s in schemes {
-        let Some(ret) = used(input, &s.code, cfg.period) else { continue };
+        let Some(ret) = used(input, &s.code, cfg.period) else {
+            continue;
+        };
         for p in ret.people.iter().filter(|p| p.active_at(end)) {
-            let status = p.status.as_deref().unwrap_or("");
+            let status = p.status.map(Code::as_str).unwrap_or("");
             let statutory = input.schema.statutory_statuses.iter().any(|x| x == status);
             let custody = input.schema.custody_statuses.iter().any(|x| x == status);
             let m6_den = p.custody_start_date.is_some_and(|d| Month::of(d) == m6);
@@ -115,19 +176,23 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
             v.push(b(p.drug_misuser == "Y" && p.in_drug_treatment == Some(true)));
             v.push(Some((end - p.date_adopted).num_days() as f64));
             v.push(Some(f64::from(age)));
-            v.extend(AGE_BANDS.iter().map(|(_, lo, hi)| b(age >= *lo && age <= *hi)));
-            v.extend(genders.iter().map(|g| b(*g == p.gender)));
-            let g = ethnicity_group(&p.ethnicity);
+            v.extend(
+                AGE_BANDS
+                    .iter()
+                    .map(|(_, lo, hi)| b(age >= *lo && age <= *hi)),
+            );
+            v.extend(genders.iter().map(|g| b(p.gender == g.as_str())));
+            let g = ethnicity_group(p.ethnicity.as_str());
             v.extend(groups.iter().map(|x| b(*x == g)));
             v.push(b(p.selection_score.is_some()));
             v.push(Some(p.selection_score.unwrap_or(0) as f64));
-            let accom = p.accommodation.as_deref();
+            let accom = p.accommodation.map(Code::as_str);
             v.push(b(matches!(accom, Some("SETTLED" | "UNSETTLED" | "NFA"))));
             v.push(b(accom == Some("SETTLED")));
-            let ete = p.ete.as_deref();
+            let ete = p.ete.map(Code::as_str);
             v.push(b(matches!(ete, Some("EMPLOYED" | "TRAINING" | "NONE"))));
             v.push(b(ete == Some("EMPLOYED")));
-            t.push(&s.code, &s.region, &p.ppo_id, &v);
+            t.push(&s.code, &s.region, p.ppo_id.number(), &v);
         }
     }
     t
@@ -143,7 +208,11 @@ fn assessed_in_8_weeks(p: &Person) -> bool {
 
 pub fn listed_columns(input: &Input<'_>) -> Vec<String> {
     let mut names: Vec<String> = vec!["adopted".into(), "deselected".into()];
-    names.extend(codes(input, "deselection_reason").iter().map(|c| format!("deselected_{}", c.to_lowercase())));
+    names.extend(
+        codes(input, "deselection_reason")
+            .iter()
+            .map(|c| format!("deselected_{}", c.to_lowercase())),
+    );
     names.push("days_desel".into());
     names
 }
@@ -156,16 +225,22 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let reasons = codes(input, "deselection_reason");
     let in_month = |d: Option<chrono::NaiveDate>| d.is_some_and(|d| Month::of(d) == cfg.period);
     for s in schemes {
-        let Some(ret) = used(input, &s.code, cfg.period) else { continue };
+        let Some(ret) = used(input, &s.code, cfg.period) else {
+            continue;
+        };
         for p in &ret.people {
             let desel = in_month(p.date_deselected);
             let mut v = vec![b(in_month(Some(p.date_adopted))), b(desel)];
-            v.extend(reasons.iter().map(|r| b(desel && p.deselection_reason.as_deref() == Some(r.as_str()))));
+            v.extend(
+                reasons
+                    .iter()
+                    .map(|r| b(desel && p.deselection_reason.is_some_and(|x| x == r.as_str()))),
+            );
             v.push(match (desel, p.date_deselected) {
                 (true, Some(d)) => Some((d - p.date_adopted).num_days() as f64),
                 _ => Some(0.0),
             });
-            t.push(&s.code, &s.region, &p.ppo_id, &v);
+            t.push(&s.code, &s.region, p.ppo_id.number(), &v);
         }
     }
     t
@@ -173,7 +248,11 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
 
 pub fn offence_columns(input: &Input<'_>) -> Vec<String> {
     let mut names: Vec<String> = vec!["off".into()];
-    names.extend(codes(input, "offence_category").iter().map(|c| format!("offences_{}", c.to_lowercase())));
+    names.extend(
+        codes(input, "offence_category")
+            .iter()
+            .map(|c| format!("offences_{}", c.to_lowercase())),
+    );
     for n in ["convtic", "convtic_custody", "charge_days", "within7"] {
         names.push(n.into());
     }
@@ -187,19 +266,21 @@ pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let mut t = Table::new(&refs);
     let cats = codes(input, "offence_category");
     for s in schemes {
-        let Some(ret) = used(input, &s.code, cfg.period) else { continue };
+        let Some(ret) = used(input, &s.code, cfg.period) else {
+            continue;
+        };
         for o in ret.offences.iter().filter(|o| !o.adoption_history) {
             let convtic = o.outcome == "CONVICTION" || o.outcome == "TIC";
             let mut v = vec![b(true)];
-            v.extend(cats.iter().map(|c| b(*c == o.offence_category)));
+            v.extend(cats.iter().map(|c| b(o.offence_category == c.as_str())));
             v.push(b(convtic));
-            v.push(b(convtic && o.disposal.as_deref() == Some("CUSTODY")));
+            v.push(b(convtic && o.disposal.is_some_and(|d| d == "CUSTODY")));
             v.push(match (o.outcome.as_str(), o.charge_date) {
                 ("CONVICTION", Some(c)) => Some((o.outcome_date - c).num_days() as f64),
                 _ => None,
             });
             v.push(b((o.recorded_date - o.outcome_date).num_days() <= 7));
-            t.push(&s.code, &s.region, &o.ppo_id, &v);
+            t.push(&s.code, &s.region, o.ppo_id.number(), &v);
         }
     }
     t
@@ -210,13 +291,13 @@ pub fn seen(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let mut t = Table::new(&["seen"]);
     for s in schemes {
         // Usable means not rejected (§10): superseded returns count too.
-        let mut ids: Vec<&str> = input
+        let mut ids: Vec<u64> = input
             .combined
             .received
             .range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), cfg.period))
             .flat_map(|(_, v)| v.iter().map(|&i| &input.checked[i]))
             .filter(|c| c.verdict != crate::validate::Verdict::Rejected)
-            .flat_map(|c| c.people.iter().map(|p| p.ppo_id.as_str()))
+            .flat_map(|c| c.people.iter().map(|p| p.ppo_id.number()))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -227,7 +308,9 @@ pub fn seen(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     t
 }
 
-pub const RETURN_COLUMNS: [&str; 7] = ["expected", "received", "on_time", "late", "rejected", "missing", "usable"];
+pub const RETURN_COLUMNS: [&str; 7] = [
+    "expected", "received", "on_time", "late", "rejected", "missing", "usable",
+];
 
 /// M12: one row per scheme for month P.
 pub fn returns(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
@@ -235,11 +318,19 @@ pub fn returns(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let due = cfg.period.next().nth_weekday(cfg.due_weekday);
     for s in schemes {
         let key = (s.code.clone(), cfg.period);
-        let placed = input.combined.received.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+        let placed = input
+            .combined
+            .received
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let expected = s.active_in(cfg.period);
         let received = !placed.is_empty();
         let usable = input.combined.used.contains_key(&key);
-        let first = placed.iter().filter_map(|&i| input.checked[i].meta.submitted_on).min();
+        let first = placed
+            .iter()
+            .filter_map(|&i| input.checked[i].meta.submitted_on)
+            .min();
         let v = [
             b(expected),
             b(received),
@@ -249,7 +340,7 @@ pub fn returns(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
             b(expected && !received),
             b(usable),
         ];
-        t.push(&s.code, &s.region, "", &v);
+        t.push(&s.code, &s.region, 0, &v);
     }
     t
 }

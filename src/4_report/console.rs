@@ -32,16 +32,36 @@ pub fn text(checked: &[Checked], skipped: &[Skipped]) -> String {
                 (false, true) => format!(" {}", i.sheet),
                 (false, false) => format!(" {}!{}", i.sheet, i.cell),
             };
-            let col = if i.column.is_empty() { String::new() } else { format!(" [{}]", i.column) };
-            let val = if i.value.is_empty() { String::new() } else { format!(" {:?}", i.value) };
-            let _ = writeln!(out, "  {:<7} {}{at}{col}{val}: {}", i.severity.to_string(), i.rule.id(), i.message);
+            let col = if i.column.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", i.column)
+            };
+            let val = if i.value.is_empty() {
+                String::new()
+            } else {
+                format!(" {:?}", i.value)
+            };
+            let _ = writeln!(
+                out,
+                "  {:<7} {}{at}{col}{val}: {}",
+                i.severity.to_string(),
+                i.rule.id(),
+                i.message
+            );
         }
     }
     for s in skipped {
         let _ = writeln!(out, "note: skipped {}: {}", s.display, s.why);
     }
     let count = |v: Verdict| checked.iter().filter(|c| c.verdict == v).count();
-    let sev = |s: Severity| checked.iter().flat_map(|c| &c.issues).filter(|i| i.severity == s).count();
+    let sev = |s: Severity| {
+        checked
+            .iter()
+            .flat_map(|c| &c.issues)
+            .filter(|i| i.severity == s)
+            .count()
+    };
     let with_errors = checked.iter().filter(|c| c.has_error()).count();
     let _ = writeln!(
         out,
@@ -65,7 +85,11 @@ pub fn text(checked: &[Checked], skipped: &[Skipped]) -> String {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 pub fn json(checked: &[Checked], skipped: &[Skipped]) -> String {
@@ -85,7 +109,10 @@ pub fn json(checked: &[Checked], skipped: &[Skipped]) -> String {
         })
         .collect();
     let issues: Vec<_> = checked.iter().flat_map(|c| &c.issues).collect();
-    let skipped: Vec<_> = skipped.iter().map(|s| json!({"file": s.display, "why": s.why})).collect();
+    let skipped: Vec<_> = skipped
+        .iter()
+        .map(|s| json!({"file": s.display, "why": s.why}))
+        .collect();
     let doc = json!({ "returns": returns, "issues": issues, "skipped": skipped });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }

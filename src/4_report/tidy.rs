@@ -23,7 +23,9 @@ pub fn number(v: f64) -> String {
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, String> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let err = |e: csv::Error| format!("cannot write CSV: {e}");
     w.write_record(header).map_err(err)?;
     for r in rows {
@@ -33,7 +35,17 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result
 }
 
 pub fn measures_csv(rows: &[Measure]) -> Result<Vec<u8>, String> {
-    let header = ["period", "level", "area_code", "area_name", "measure", "value", "numerator", "denominator", "flag"];
+    let header = [
+        "period",
+        "level",
+        "area_code",
+        "area_name",
+        "measure",
+        "value",
+        "numerator",
+        "denominator",
+        "flag",
+    ];
     csv_bytes(
         &header,
         rows.iter().map(|m| {
@@ -57,7 +69,9 @@ pub fn measures_csv(rows: &[Measure]) -> Result<Vec<u8>, String> {
     )
 }
 
-pub const ISSUE_COLUMNS: [&str; 9] = ["rule", "severity", "file", "sheet", "cell", "row", "column", "value", "message"];
+pub const ISSUE_COLUMNS: [&str; 9] = [
+    "rule", "severity", "file", "sheet", "cell", "row", "column", "value", "message",
+];
 
 pub fn issue_fields(i: &Issue) -> Vec<String> {
     vec![
