@@ -14,26 +14,18 @@ pub struct Month {
 
 impl Month {
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        ((1..=12).contains(&month) && (1000..=9999).contains(&year))
-            .then_some(Month { year, month })
+        ((1..=12).contains(&month) && (1000..=9999).contains(&year)).then_some(Month { year, month })
     }
 
     pub fn of(date: NaiveDate) -> Month {
-        Month {
-            year: date.year(),
-            month: date.month(),
-        }
+        Month { year: date.year(), month: date.month() }
     }
 
     /// `YYYY-MM`, the register's and the command line's form.
     pub fn parse_iso(text: &str) -> Option<Month> {
         let t = text.trim();
         let (y, m) = t.split_once('-')?;
-        if y.len() != 4
-            || m.is_empty()
-            || m.len() > 2
-            || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
-        {
+        if y.len() != 4 || m.is_empty() || m.len() > 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
             return None;
         }
         Month::new(y.parse().ok()?, m.parse().ok()?)
@@ -61,10 +53,7 @@ impl Month {
     }
 
     pub fn from_index(i: i32) -> Month {
-        Month {
-            year: i.div_euclid(12),
-            month: (i.rem_euclid(12) + 1) as u32,
-        }
+        Month { year: i.div_euclid(12), month: (i.rem_euclid(12) + 1) as u32 }
     }
 
     #[allow(clippy::should_implement_trait)]
@@ -129,28 +118,16 @@ mod tests {
     #[test]
     fn month_arithmetic() {
         let jan = Month::parse_iso("2005-01").unwrap();
-        assert_eq!(
-            jan.prev(),
-            Month {
-                year: 2004,
-                month: 12
-            }
-        );
+        assert_eq!(jan.prev(), Month { year: 2004, month: 12 });
         assert_eq!(jan.last_day(), d(2005, 1, 31));
-        assert_eq!(
-            Month::parse_iso("2008-02").unwrap().last_day(),
-            d(2008, 2, 29)
-        );
+        assert_eq!(Month::parse_iso("2008-02").unwrap().last_day(), d(2008, 2, 29));
         assert_eq!(Month::parse_iso("2005-13"), None);
         assert_eq!(Month::parse_iso("05-01"), None);
     }
 
     #[test]
     fn january_2005_returns_were_due_on_tuesday_8_february() {
-        assert_eq!(
-            Month::parse_iso("2005-02").unwrap().nth_weekday(6),
-            d(2005, 2, 8)
-        );
+        assert_eq!(Month::parse_iso("2005-02").unwrap().nth_weekday(6), d(2005, 2, 8));
     }
 
     #[test]

@@ -19,11 +19,7 @@ pub const EXIT_INPUT_ERRORS: i32 = 1;
 pub const EXIT_CANNOT_RUN: i32 = 2;
 
 #[derive(Parser)]
-#[command(
-    name = "pmf",
-    version,
-    about = "PPO Performance Management Framework: validate returns, compute measures, write reports"
-)]
+#[command(name = "pmf", version, about = "PPO Performance Management Framework: validate returns, compute measures, write reports")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -132,10 +128,7 @@ pub fn main() -> i32 {
     // (validate::check_each); print one line, not a backtrace, unless asked.
     if std::env::var_os("PMF_DEBUG").is_none() {
         std::panic::set_hook(Box::new(|info| {
-            let at = info
-                .location()
-                .map(|l| format!(" ({}:{})", l.file(), l.line()))
-                .unwrap_or_default();
+            let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
             eprintln!("pmf: internal error{at}; set PMF_DEBUG=1 for details");
         }));
     }
@@ -143,11 +136,7 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                EXIT_CANNOT_RUN
-            } else {
-                EXIT_OK
-            };
+            return if e.use_stderr() { EXIT_CANNOT_RUN } else { EXIT_OK };
         }
     };
     match run(cli.command) {
@@ -174,45 +163,31 @@ fn run(cmd: Command) -> Result<i32, String> {
         Command::Validate { input, format, out } => {
             let register = Register::from_path(&input.register)?;
             let (found, skipped) = ingest::discover(&input.paths)?;
-            let opts = Options {
-                strict: input.strict,
-                limits: limits(&input),
-                keep_sheets: out.is_some(),
-            };
+            let opts = Options { strict: input.strict, limits: limits(&input), keep_sheets: out.is_some() };
             let bar = progress(found.len());
             let checked = validate::validate_all(&found, &schema, &register, &opts, &|| bar.inc(1));
             bar.finish_and_clear();
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             match format {
-                Format::Text => print!("{}", report::console::text(&checked, &skipped)),
-                Format::Json => println!("{}", report::console::json(&checked, &skipped)),
+                Format::Text => report::console::text(&checked, &skipped, &mut stdout),
+                Format::Json => {
+                    let _ = report::console::json(&checked, &skipped, &mut stdout);
+                }
             }
+            let _ = std::io::Write::flush(&mut stdout);
+            drop(stdout);
             if let Some(dir) = out {
                 let written = report::feedback::write_all(&dir, &checked, &schema)?;
                 if matches!(format, Format::Text) {
                     println!("Feedback workbooks: {written} written to {}", dir.display());
                 }
             }
-            Ok(if checked.iter().any(|c| c.has_error()) {
-                EXIT_INPUT_ERRORS
-            } else {
-                EXIT_OK
-            })
+            Ok(if checked.iter().any(|c| c.has_error()) { EXIT_INPUT_ERRORS } else { EXIT_OK })
         }
-        Command::Report {
-            input,
-            out,
-            period,
-            region,
-            ni30_year,
-            offences,
-            suppress,
-            ni30_exclude_cautions,
-        } => {
+        Command::Report { input, out, period, region, ni30_year, offences, suppress, ni30_exclude_cautions } => {
             let register = Register::from_path(&input.register)?;
             let period = match period {
-                Some(p) => Some(
-                    Month::parse_iso(&p).ok_or(format!("--period {p:?} is not a month YYYY-MM"))?,
-                ),
+                Some(p) => Some(Month::parse_iso(&p).ok_or(format!("--period {p:?} is not a month YYYY-MM"))?),
                 None => None,
             };
             let job = report::run::Job {
@@ -228,9 +203,7 @@ fn run(cmd: Command) -> Result<i32, String> {
                 strict: input.strict,
                 limits: limits(&input),
             };
-            let n = ingest::discover(&job.paths)
-                .map(|(f, _)| f.len())
-                .unwrap_or(0);
+            let n = ingest::discover(&job.paths).map(|(f, _)| f.len()).unwrap_or(0);
             let bar = progress(n);
             let done = report::run::run(&job, &schema, &register, &|| bar.inc(1))?;
             bar.finish_and_clear();
@@ -242,60 +215,27 @@ fn run(cmd: Command) -> Result<i32, String> {
                 done.returns,
                 done.with_errors
             );
-            Ok(if done.with_errors > 0 {
-                EXIT_INPUT_ERRORS
-            } else {
-                EXIT_OK
-            })
+            Ok(if done.with_errors > 0 { EXIT_INPUT_ERRORS } else { EXIT_OK })
         }
-        Command::Template {
-            scheme,
-            period,
-            out,
-            register,
-        } => {
+        Command::Template { scheme, period, out, register } => {
             let period = match period {
-                Some(p) => Some(
-                    Month::parse_iso(&p).ok_or(format!("--period {p:?} is not a month YYYY-MM"))?,
-                ),
+                Some(p) => Some(Month::parse_iso(&p).ok_or(format!("--period {p:?} is not a month YYYY-MM"))?),
                 None => None,
             };
             let name = match &scheme {
-                Some(code) => Register::from_path(&register)
-                    .ok()
-                    .and_then(|r| r.get(code).map(|s| s.name.clone())),
+                Some(code) => Register::from_path(&register).ok().and_then(|r| r.get(code).map(|s| s.name.clone())),
                 None => None,
             };
-            let prefill = report::template::Prefill {
-                scheme,
-                scheme_name: name,
-                period,
-            };
+            let prefill = report::template::Prefill { scheme, scheme_name: name, period };
             report::template::write(&out, &schema, &prefill)?;
             println!("Template written to {}", out.display());
             Ok(EXIT_OK)
         }
-        Command::Synth {
-            out,
-            schemes,
-            months,
-            start,
-            seed,
-        } => {
-            let start = Month::parse_iso(&start)
-                .ok_or(format!("--start {start:?} is not a month YYYY-MM"))?;
-            let cfg = synth::Config {
-                schemes,
-                months,
-                start,
-                seed,
-            };
+        Command::Synth { out, schemes, months, start, seed } => {
+            let start = Month::parse_iso(&start).ok_or(format!("--start {start:?} is not a month YYYY-MM"))?;
+            let cfg = synth::Config { schemes, months, start, seed };
             let made = synth::write(&out, &cfg, &schema)?;
-            println!(
-                "{} returns and their register (schemes.csv) written to {}",
-                made,
-                out.display()
-            );
+            println!("{} returns and their register (schemes.csv) written to {}", made, out.display());
             Ok(EXIT_OK)
         }
     }
@@ -307,9 +247,7 @@ fn progress(n: usize) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(n as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} returns read ({eta} left)")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} returns read ({eta} left)") {
         bar.set_style(style);
     }
     bar

@@ -24,66 +24,24 @@ impl fmt::Display for Severity {
 /// The rules of spec §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
-    F01,
-    F02,
-    F03,
-    F04,
-    R01,
-    R02,
-    R03,
-    R04,
-    R05,
-    C01,
-    C02,
-    C03,
-    C04,
-    C05,
-    C06,
-    C07,
-    D01,
-    D02,
-    D03,
-    Q01,
-    Q02,
-    Q03,
-    X01,
-    X02,
-    X03,
-    X04,
-    X05,
+    F01, F02, F03, F04,
+    R01, R02, R03, R04, R05,
+    C01, C02, C03, C04, C05, C06, C07,
+    D01, D02, D03,
+    Q01, Q02, Q03,
+    X01, X02, X03, X04, X05,
 }
 
 impl Rule {
     pub fn id(self) -> &'static str {
         use Rule::*;
         match self {
-            F01 => "F01",
-            F02 => "F02",
-            F03 => "F03",
-            F04 => "F04",
-            R01 => "R01",
-            R02 => "R02",
-            R03 => "R03",
-            R04 => "R04",
-            R05 => "R05",
-            C01 => "C01",
-            C02 => "C02",
-            C03 => "C03",
-            C04 => "C04",
-            C05 => "C05",
-            C06 => "C06",
-            C07 => "C07",
-            D01 => "D01",
-            D02 => "D02",
-            D03 => "D03",
-            Q01 => "Q01",
-            Q02 => "Q02",
-            Q03 => "Q03",
-            X01 => "X01",
-            X02 => "X02",
-            X03 => "X03",
-            X04 => "X04",
-            X05 => "X05",
+            F01 => "F01", F02 => "F02", F03 => "F03", F04 => "F04",
+            R01 => "R01", R02 => "R02", R03 => "R03", R04 => "R04", R05 => "R05",
+            C01 => "C01", C02 => "C02", C03 => "C03", C04 => "C04", C05 => "C05", C06 => "C06", C07 => "C07",
+            D01 => "D01", D02 => "D02", D03 => "D03",
+            Q01 => "Q01", Q02 => "Q02", Q03 => "Q03",
+            X01 => "X01", X02 => "X02", X03 => "X03", X04 => "X04", X05 => "X05",
         }
     }
 
@@ -171,21 +129,10 @@ impl Issue {
 
     /// Sort key of `issues.csv`: file, sheet, row, then column order of cell.
     pub fn sort_key(&self) -> (String, String, u32, u32, Rule, String) {
-        let col = self
-            .cell
-            .bytes()
-            .take_while(u8::is_ascii_alphabetic)
-            .fold(0u32, |a, b| {
-                a * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
-            });
-        (
-            self.file.clone(),
-            self.sheet.clone(),
-            self.row.unwrap_or(0),
-            col,
-            self.rule,
-            self.value.clone(),
-        )
+        let col = self.cell.bytes().take_while(u8::is_ascii_alphabetic).fold(0u32, |a, b| {
+            a * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
+        });
+        (self.file.clone(), self.sheet.clone(), self.row.unwrap_or(0), col, self.rule, self.value.clone())
     }
 }
 
@@ -244,10 +191,7 @@ mod tests {
     #[test]
     fn quoted_values_are_escaped_and_short() {
         assert_eq!(quote_value("a\tb\n"), "a\\tb\\n");
-        assert_eq!(
-            quote_value(&"x".repeat(500)).chars().count(),
-            MAX_QUOTED_CHARS + 1
-        );
+        assert_eq!(quote_value(&"x".repeat(500)).chars().count(), MAX_QUOTED_CHARS + 1);
     }
 
     #[test]

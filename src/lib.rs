@@ -13,12 +13,12 @@
 
 #[path = "1_ingest/mod.rs"]
 pub mod ingest;
+#[path = "2_validate/mod.rs"]
+pub mod validate;
 #[path = "3_measure/mod.rs"]
 pub mod measure;
 #[path = "4_report/mod.rs"]
 pub mod report;
-#[path = "2_validate/mod.rs"]
-pub mod validate;
 
 pub mod calendar;
 pub mod cli;

@@ -24,20 +24,8 @@ pub const REGIONS: [&str; 10] = [
 ];
 
 const COLUMNS: [&str; 14] = [
-    "scheme_code",
-    "scheme_name",
-    "region",
-    "cjs_area",
-    "cdrps",
-    "bcus",
-    "active_from",
-    "active_to",
-    "cohort_min",
-    "cohort_max",
-    "pd_min",
-    "pd_max",
-    "ni30_target_pct",
-    "ni30_stretch_pct",
+    "scheme_code", "scheme_name", "region", "cjs_area", "cdrps", "bcus", "active_from", "active_to",
+    "cohort_min", "cohort_max", "pd_min", "pd_max", "ni30_target_pct", "ni30_stretch_pct",
 ];
 const REQUIRED: usize = 7; // the first seven columns are required
 
@@ -74,8 +62,7 @@ pub struct Register {
 
 impl Register {
     pub fn from_path(path: &Path) -> Result<Register, String> {
-        let text = std::fs::read(path)
-            .map_err(|e| format!("{}: cannot read the register: {e}", path.display()))?;
+        let text = std::fs::read(path).map_err(|e| format!("{}: cannot read the register: {e}", path.display()))?;
         Register::from_csv(&path.display().to_string(), &text)
     }
 
@@ -91,16 +78,10 @@ impl Register {
         let mut problems = Vec::new();
         for h in &headers {
             if !COLUMNS.contains(&h.as_str()) {
-                problems.push(format!(
-                    "{name}: unknown column {h:?}; the columns are {}",
-                    COLUMNS.join(",")
-                ));
+                problems.push(format!("{name}: unknown column {h:?}; the columns are {}", COLUMNS.join(",")));
             }
         }
-        let pos: Vec<Option<usize>> = COLUMNS
-            .iter()
-            .map(|c| headers.iter().position(|h| h == c))
-            .collect();
+        let pos: Vec<Option<usize>> = COLUMNS.iter().map(|c| headers.iter().position(|h| h == c)).collect();
         for (i, c) in COLUMNS.iter().enumerate().take(REQUIRED) {
             if pos[i].is_none() {
                 problems.push(format!("{name}: required column {c:?} is missing"));
@@ -123,34 +104,19 @@ impl Register {
                 continue;
             }
             let get = |i: usize| pos[i].and_then(|p| rec.get(p)).map(str::trim).unwrap_or("");
-            let mut bad = |col: usize, why: &str| {
-                problems.push(format!("{name}: line {line}, {}: {why}", COLUMNS[col]))
-            };
+            let mut bad = |col: usize, why: &str| problems.push(format!("{name}: line {line}, {}: {why}", COLUMNS[col]));
             for i in 0..REQUIRED {
                 if get(i).is_empty() {
                     bad(i, "required value is missing");
                 }
             }
-            let region = REGIONS
-                .iter()
-                .find(|r| r.eq_ignore_ascii_case(get(2)))
-                .map(|r| r.to_string());
+            let region = REGIONS.iter().find(|r| r.eq_ignore_ascii_case(get(2))).map(|r| r.to_string());
             if region.is_none() && !get(2).is_empty() {
-                bad(
-                    2,
-                    &format!(
-                        "{:?} is not a GO region; use one of: {}",
-                        get(2),
-                        REGIONS.join(", ")
-                    ),
-                );
+                bad(2, &format!("{:?} is not a GO region; use one of: {}", get(2), REGIONS.join(", ")));
             }
             let bcus = get(5).parse::<u32>().ok().filter(|&b| b >= 1);
             if bcus.is_none() && !get(5).is_empty() {
-                bad(
-                    5,
-                    &format!("{:?} is not a whole number of BCUs, 1 or more", get(5)),
-                );
+                bad(5, &format!("{:?} is not a whole number of BCUs, 1 or more", get(5)));
             }
             let mut month = |i: usize| -> Option<Month> {
                 let v = get(i);
@@ -159,10 +125,7 @@ impl Register {
                 }
                 let m = Month::parse_iso(v);
                 if m.is_none() {
-                    problems.push(format!(
-                        "{name}: line {line}, {}: {v:?} is not a month YYYY-MM",
-                        COLUMNS[i]
-                    ));
+                    problems.push(format!("{name}: line {line}, {}: {v:?} is not a month YYYY-MM", COLUMNS[i]));
                 }
                 m
             };
@@ -174,38 +137,25 @@ impl Register {
                 }
                 let n = v.parse::<u32>().ok();
                 if n.is_none() {
-                    problems.push(format!(
-                        "{name}: line {line}, {}: {v:?} is not a whole number",
-                        COLUMNS[i]
-                    ));
+                    problems.push(format!("{name}: line {line}, {}: {v:?} is not a whole number", COLUMNS[i]));
                 }
                 n
             };
-            let (cohort_min, cohort_max, pd_min, pd_max) =
-                (whole(8), whole(9), whole(10), whole(11));
+            let (cohort_min, cohort_max, pd_min, pd_max) = (whole(8), whole(9), whole(10), whole(11));
             let mut pct = |i: usize| -> Option<f64> {
                 let v = get(i);
                 if v.is_empty() {
                     return None;
                 }
-                let n = v
-                    .trim_end_matches('%')
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|p| p.is_finite());
+                let n = v.trim_end_matches('%').trim().parse::<f64>().ok().filter(|p| p.is_finite());
                 if n.is_none() {
-                    problems.push(format!(
-                        "{name}: line {line}, {}: {v:?} is not a percentage",
-                        COLUMNS[i]
-                    ));
+                    problems.push(format!("{name}: line {line}, {}: {v:?} is not a percentage", COLUMNS[i]));
                 }
                 n
             };
             let (ni30_target_pct, ni30_stretch_pct) = (pct(12), pct(13));
             if let (Some(r), Some(b), Some(from)) = (region, bcus, active_from) {
-                if get(0).is_empty() || get(1).is_empty() || get(3).is_empty() || get(4).is_empty()
-                {
+                if get(0).is_empty() || get(1).is_empty() || get(3).is_empty() || get(4).is_empty() {
                     continue;
                 }
                 schemes.push(Scheme {
@@ -213,11 +163,7 @@ impl Register {
                     name: get(1).to_string(),
                     region: r,
                     cjs_area: get(3).to_string(),
-                    cdrps: get(4)
-                        .split(';')
-                        .map(|c| c.trim().to_string())
-                        .filter(|c| !c.is_empty())
-                        .collect(),
+                    cdrps: get(4).split(';').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
                     bcus: b,
                     active_from: from,
                     active_to,
@@ -244,9 +190,7 @@ impl Register {
     }
 
     pub fn get(&self, code: &str) -> Option<&Scheme> {
-        self.index
-            .get(&code.trim().to_lowercase())
-            .map(|&i| &self.schemes[i])
+        self.index.get(&code.trim().to_lowercase()).map(|&i| &self.schemes[i])
     }
 }
 
@@ -270,9 +214,7 @@ mod tests {
 
     #[test]
     fn names_every_problem() {
-        let csv = format!(
-            "{HEAD}AB1,Ab,Narnia,Met,A,0,2007-4x,,,,,,,\nAB1,Ab,London,Met,A,1,2007-04,,,,,,,\n"
-        );
+        let csv = format!("{HEAD}AB1,Ab,Narnia,Met,A,0,2007-4x,,,,,,,\nAB1,Ab,London,Met,A,1,2007-04,,,,,,,\n");
         let e = Register::from_csv("r.csv", csv.as_bytes()).unwrap_err();
         assert!(e.contains("line 2, region"), "{e}");
         assert!(e.contains("line 2, bcus"), "{e}");

@@ -198,11 +198,7 @@ impl Schema {
             }
         }
         let status = schema.list("status").ok_or("schema: no status list")?;
-        for code in schema
-            .statutory_statuses
-            .iter()
-            .chain(&schema.custody_statuses)
-        {
+        for code in schema.statutory_statuses.iter().chain(&schema.custody_statuses) {
             if !status.codes().any(|c| c == code) {
                 return Err(format!("schema: status group names unknown status {code}"));
             }
@@ -213,10 +209,7 @@ impl Schema {
             let find = |k: &str| keys.iter().position(|x| x == k);
             for (i, k) in keys.iter().enumerate() {
                 if keys[..i].contains(k) {
-                    return Err(format!(
-                        "schema: sheet {} repeats column key {k}",
-                        sheet.name
-                    ));
+                    return Err(format!("schema: sheet {} repeats column key {k}", sheet.name));
                 }
             }
             for col in &mut sheet.columns {
@@ -235,16 +228,9 @@ impl Schema {
                 if (col.required == Required::If) != col.required_when.is_some() {
                     return Err(format!("{here}: required = \"if\" goes with required_when"));
                 }
-                for cond in col
-                    .required_when
-                    .iter_mut()
-                    .chain(col.blank_when.iter_mut())
-                {
-                    cond.col = find(&cond.column)
-                        .ok_or(format!("{here}: unknown column {}", cond.column))?;
-                    let tests = cond.is_blank as u8
-                        + cond.is_present as u8
-                        + !cond.in_codes.is_empty() as u8;
+                for cond in col.required_when.iter_mut().chain(col.blank_when.iter_mut()) {
+                    cond.col = find(&cond.column).ok_or(format!("{here}: unknown column {}", cond.column))?;
+                    let tests = cond.is_blank as u8 + cond.is_present as u8 + !cond.in_codes.is_empty() as u8;
                     if tests != 1 {
                         return Err(format!("{here}: a condition needs exactly one test"));
                     }
@@ -252,21 +238,15 @@ impl Schema {
                 let bound = |name: &String| match name.as_str() {
                     "period_start" => Ok(Bound::PeriodStart),
                     "period_end" => Ok(Bound::PeriodEnd),
-                    other => find(other)
-                        .map(Bound::Column)
-                        .ok_or(format!("{here}: unknown bound {other}")),
+                    other => find(other).map(Bound::Column).ok_or(format!("{here}: unknown bound {other}")),
                 };
                 col.before_bounds = col.not_before.iter().map(bound).collect::<Result<_, _>>()?;
                 col.after_bounds = col.not_after.iter().map(bound).collect::<Result<_, _>>()?;
             }
             // Codes named in conditions must exist in the condition column's list.
             for ci in 0..sheet.columns.len() {
-                let conds: Vec<Condition> = sheet.columns[ci]
-                    .required_when
-                    .iter()
-                    .chain(&sheet.columns[ci].blank_when)
-                    .cloned()
-                    .collect();
+                let conds: Vec<Condition> =
+                    sheet.columns[ci].required_when.iter().chain(&sheet.columns[ci].blank_when).cloned().collect();
                 for cond in conds {
                     let target = &sheet.columns[cond.col];
                     for code in &cond.in_codes {
@@ -275,10 +255,7 @@ impl Schema {
                             .map(|li| schema.lists[li].codes().any(|c| c == code))
                             .unwrap_or(false);
                         if !ok {
-                            return Err(format!(
-                                "schema: condition on {} names unknown code {code}",
-                                target.key
-                            ));
+                            return Err(format!("schema: condition on {} names unknown code {code}", target.key));
                         }
                     }
                 }
@@ -324,9 +301,7 @@ mod tests {
         let bad = PMF1_TOML.replace("version = \"PMF-1\"", "version = \"PMF-1\"\nextra = 1");
         assert!(Schema::from_toml(&bad).is_err());
         let bad = PMF1_TOML.replace("list = \"gender\"", "list = \"genders\"");
-        assert!(Schema::from_toml(&bad)
-            .unwrap_err()
-            .contains("unknown list"));
+        assert!(Schema::from_toml(&bad).unwrap_err().contains("unknown list"));
     }
 }
 

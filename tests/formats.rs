@@ -9,10 +9,7 @@ use pmf::validate::{Checked, Options, Verdict};
 
 fn check(rel: &str) -> Checked {
     let path = fixtures().join(rel);
-    let found = vec![Found {
-        display: rel.to_string(),
-        path,
-    }];
+    let found = vec![Found { display: rel.to_string(), path }];
     check_files(&found, &Options::default()).remove(0)
 }
 
@@ -25,14 +22,7 @@ fn every_format_reads_to_the_same_values() {
     assert_eq!(want.people[0].ppo_id, "2001/0123456F");
     assert_eq!(want.people[0].date_of_birth.to_string(), "1985-06-15");
     assert!(want.offences[1].adoption_history);
-    for rel in [
-        "formats/basic.xls",
-        "formats/basic.xlsb",
-        "formats/basic.ods",
-        "variants/date1904.xlsx",
-        "variants/labels_text.xlsx",
-        "variants/offset_c5.xlsx",
-    ] {
+    for rel in ["formats/basic.xls", "formats/basic.xlsb", "formats/basic.ods", "variants/date1904.xlsx", "variants/labels_text.xlsx", "variants/offset_c5.xlsx"] {
         let got = check(rel);
         assert!(got.issues.is_empty(), "{rel}: {:?}", summary(&got.issues));
         assert_eq!(got.meta.period, want.meta.period, "{rel}");
@@ -73,16 +63,9 @@ fn cell_references_are_the_sheets_own() {
 #[test]
 fn broken_files_are_one_f01_each_and_the_rest_still_validate() {
     let dir = fixtures();
-    let (found, skipped) = discover(&[
-        dir.join("broken"),
-        dir.join("skipped"),
-        dir.join("formats/basic.xlsx"),
-    ])
-    .unwrap();
+    let (found, skipped) = discover(&[dir.join("broken"), dir.join("skipped"), dir.join("formats/basic.xlsx")]).unwrap();
     assert_eq!(skipped.len(), 2, "{skipped:?}");
-    assert!(skipped
-        .iter()
-        .any(|s| s.display.ends_with("~$basic.xlsx") && s.why.contains("lock file")));
+    assert!(skipped.iter().any(|s| s.display.ends_with("~$basic.xlsx") && s.why.contains("lock file")));
     let checked = check_files(&found, &Options::default());
     assert_eq!(checked.len(), 6);
     for c in &checked {
@@ -93,13 +76,7 @@ fn broken_files_are_one_f01_each_and_the_rest_still_validate() {
         assert_eq!(summary(&c.issues), vec!["F01@"], "{}", c.file);
         assert_eq!(c.verdict, Verdict::Rejected);
     }
-    let msg = |name: &str| {
-        checked
-            .iter()
-            .find(|c| c.file.ends_with(name))
-            .map(|c| c.issues[0].message.clone())
-            .unwrap()
-    };
+    let msg = |name: &str| checked.iter().find(|c| c.file.ends_with(name)).map(|c| c.issues[0].message.clone()).unwrap();
     assert!(msg("encrypted.xlsx").contains("password"));
     assert!(msg("empty.xlsx").contains("empty"));
     assert!(msg("notes.xlsx").contains("not a spreadsheet"));
@@ -111,9 +88,5 @@ fn broken_files_are_one_f01_each_and_the_rest_still_validate() {
 fn a_formula_with_no_saved_value_is_named_not_read_as_blank() {
     let c = check("variants/formula_no_value.xlsx");
     assert_eq!(summary(&c.issues), vec!["C02@Cohort!Q2", "D03@Offences!A2"]);
-    assert!(
-        c.issues[0].message.contains("formula with no saved value"),
-        "{}",
-        c.issues[0].message
-    );
+    assert!(c.issues[0].message.contains("formula with no saved value"), "{}", c.issues[0].message);
 }

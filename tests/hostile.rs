@@ -26,12 +26,7 @@ fn mutated_returns_never_stop_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = Rng(7);
     let mut files = Vec::new();
-    for name in [
-        "formats/basic.xlsx",
-        "formats/basic.xls",
-        "formats/basic.xlsb",
-        "formats/basic.ods",
-    ] {
+    for name in ["formats/basic.xlsx", "formats/basic.xls", "formats/basic.xlsb", "formats/basic.ods"] {
         let good = std::fs::read(fixtures().join(name)).unwrap();
         for k in 0..300 {
             let mut bytes = good.clone();
@@ -51,10 +46,7 @@ fn mutated_returns_never_stop_the_run() {
             }
             let path = dir.path().join(format!("{k}-{}", name.replace('/', "_")));
             std::fs::write(&path, &bytes).unwrap();
-            files.push(Found {
-                display: path.display().to_string(),
-                path,
-            });
+            files.push(Found { display: path.display().to_string(), path });
         }
     }
     let checked = check_files(&files, &Options::default());
@@ -63,11 +55,7 @@ fn mutated_returns_never_stop_the_run() {
         let rows = c.rows();
         assert_eq!(rows.read, rows.accepted + rows.excluded, "{}", c.file);
         if c.verdict == pmf::validate::Verdict::Rejected || rows.excluded > 0 {
-            assert!(
-                c.has_error(),
-                "{}: rejected or excluded rows without an error",
-                c.file
-            );
+            assert!(c.has_error(), "{}: rejected or excluded rows without an error", c.file);
         }
     }
 }

@@ -21,13 +21,7 @@ fn measures(rets: &[Ret], p: &str, tweak: impl Fn(&mut Config)) -> Vec<Measure> 
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
     validate::finish(&mut checked, &schema, &register);
     let combined = validate::combine(&checked);
-    let input = measure::Input {
-        checked: &checked,
-        combined: &combined,
-        register: &register,
-        schema: &schema,
-        ni30_offences: None,
-    };
+    let input = measure::Input { checked: &checked, combined: &combined, register: &register, schema: &schema, ni30_offences: None };
     let mut cfg = Config::new(period);
     tweak(&mut cfg);
     measure::compute(&input, &cfg).unwrap()
@@ -35,19 +29,14 @@ fn measures(rets: &[Ret], p: &str, tweak: impl Fn(&mut Config)) -> Vec<Measure> 
 
 /// (value, numerator, denominator, flag) as text, for one-line assertions.
 fn get(ms: &[Measure], level: Level, code: &str, name: &str) -> String {
-    let m = ms
-        .iter()
-        .find(|m| m.level == level && m.area_code == code && m.measure == name);
+    let m = ms.iter().find(|m| m.level == level && m.area_code == code && m.measure == name);
     let Some(m) = m else { return "absent".into() };
     let v = match &m.value {
         Value::Empty => String::new(),
         Value::Num(x) => format!("{}", (x * 1e6).round() / 1e6),
         Value::Code(c) => c.clone(),
     };
-    let n = |x: Option<f64>| {
-        x.map(|x| format!("{}", (x * 1e6).round() / 1e6))
-            .unwrap_or_default()
-    };
+    let n = |x: Option<f64>| x.map(|x| format!("{}", (x * 1e6).round() / 1e6)).unwrap_or_default();
     let f = match m.flag {
         Flag::None => "",
         Flag::C => "c",
@@ -105,10 +94,7 @@ fn headline_measures_of_the_base_return() {
         // 335 + 28 + 212 = 575 days = 18.891170 months over 3 people.
         ("time_on_scheme_mean_months", "6.297057|18.89117|3|"),
         // P1: 10/04/2007 to 20/03/2008 = 345 days = 11.334702 months.
-        (
-            "time_on_scheme_mean_months_deselected",
-            "11.334702|11.334702|1|",
-        ),
+        ("time_on_scheme_mean_months_deselected", "11.334702|11.334702|1|"),
         // Ages 22, 16, 38.
         ("mean_age", "25.333333|76|3|"),
         ("age_10_17", "1|||"),
@@ -154,39 +140,20 @@ fn a_scheme_with_no_return_is_x_but_m12_and_throughput_are_computed() {
     assert_eq!(s2("returns_missing"), "1|||");
     assert_eq!(s2("throughput"), "0|||");
     // Region: the sums of its schemes; 3 expected (TST03 is active to 2008-06), 1 received.
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "returns_expected"),
-        "3|||"
-    );
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "returns_missing"),
-        "2|||"
-    );
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "custody_pct"),
-        "33.333333|1|3|"
-    );
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "schemes_below_minimum"),
-        "1|||"
-    );
-    assert_eq!(
-        get(&ms, Level::National, "national", "cohort_active"),
-        "2|||"
-    );
+    assert_eq!(get(&ms, Level::Region, "North East", "returns_expected"), "3|||");
+    assert_eq!(get(&ms, Level::Region, "North East", "returns_missing"), "2|||");
+    assert_eq!(get(&ms, Level::Region, "North East", "custody_pct"), "33.333333|1|3|");
+    assert_eq!(get(&ms, Level::Region, "North East", "schemes_below_minimum"), "1|||");
+    assert_eq!(get(&ms, Level::National, "national", "cohort_active"), "2|||");
 }
 
 #[test]
 fn edge_cases_of_flows_and_activity() {
     // P0 adopted and deselected in March; P3 deselected on the last day.
     let r = Ret::base()
-        .cohort(0, "Date adopted", d("2008-03-05"))
-        .cohort(0, "Date deselected", d("2008-03-25"))
-        .cohort(0, "Deselection reason", t("OTHER"))
-        .cohort(0, "Status", None)
-        .cohort(3, "Date deselected", d("2008-03-31"))
-        .cohort(3, "Deselection reason", t("LONG_CUSTODY"))
-        .cohort(3, "Status", None)
+        .cohort(0, "Date adopted", d("2008-03-05")).cohort(0, "Date deselected", d("2008-03-25"))
+        .cohort(0, "Deselection reason", t("OTHER")).cohort(0, "Status", None)
+        .cohort(3, "Date deselected", d("2008-03-31")).cohort(3, "Deselection reason", t("LONG_CUSTODY")).cohort(3, "Status", None)
         .remove_offence_row(0);
     let ms = measures(&[r], "2008-03", |_| {});
     // Adopted: P0 and P2. Deselected: P0, P1, P3. Active: P2 only (PD), so the group is empty.
@@ -205,12 +172,8 @@ fn edge_cases_of_flows_and_activity() {
 #[test]
 fn a_scheme_with_nobody_active_has_z_means_and_medians() {
     let r = Ret::base()
-        .remove_cohort_row(3)
-        .remove_cohort_row(2)
-        .remove_cohort_row(0)
-        .remove_offence_row(2)
-        .remove_offence_row(1)
-        .remove_offence_row(0);
+        .remove_cohort_row(3).remove_cohort_row(2).remove_cohort_row(0)
+        .remove_offence_row(2).remove_offence_row(1).remove_offence_row(0);
     let ms = measures(&[r], "2008-03", |_| {});
     assert_eq!(scheme(&ms, "cohort_active"), "0|||");
     assert_eq!(scheme(&ms, "mean_age"), "|0|0|z");
@@ -235,20 +198,12 @@ fn a_resubmitted_return_replaces_the_first() {
 /// (transferred) on 09/03, TST02 adopts them on 10/03.
 #[test]
 fn a_transferred_person_is_counted_once_nationally() {
-    let from = Ret::base()
-        .cohort(0, "Date deselected", d("2008-03-09"))
-        .cohort(0, "Deselection reason", t("TRANSFERRED"))
-        .cohort(0, "Status", None)
-        .remove_offence_row(0);
+    let from = Ret::base().cohort(0, "Date deselected", d("2008-03-09")).cohort(0, "Deselection reason", t("TRANSFERRED")).cohort(0, "Status", None).remove_offence_row(0);
     let to = Ret::base()
-        .meta(0, t("TST02"))
-        .meta(1, t("Testshire City PPO"))
-        .remove_cohort_row(3)
-        .remove_cohort_row(2)
-        .remove_cohort_row(1)
+        .meta(0, t("TST02")).meta(1, t("Testshire City PPO"))
+        .remove_cohort_row(3).remove_cohort_row(2).remove_cohort_row(1)
         .cohort(0, "Date adopted", d("2008-03-10"))
-        .remove_offence_row(2)
-        .remove_offence_row(1);
+        .remove_offence_row(2).remove_offence_row(1);
     let ms = measures(&[from, to], "2008-03", |_| {});
     assert_eq!(scheme(&ms, "deselected_transferred"), "1|||");
     assert_eq!(get(&ms, Level::Scheme, "TST02", "adopted"), "1|||");
@@ -256,119 +211,38 @@ fn a_transferred_person_is_counted_once_nationally() {
     assert_eq!(get(&ms, Level::Scheme, "TST02", "throughput"), "1|||");
     assert_eq!(get(&ms, Level::Region, "North East", "throughput"), "4|||");
     // Active in the group at the end: TST01 has P3; TST02 has P0.
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "cohort_active"),
-        "2|||"
-    );
+    assert_eq!(get(&ms, Level::Region, "North East", "cohort_active"), "2|||");
 }
 
-fn offence(
-    ppo: &str,
-    r: &str,
-    committed: &str,
-    proven: &str,
-    outcome: &str,
-    recorded: &str,
-) -> Vec<Option<pmf::report::returnbook::Val>> {
-    let disposal = if outcome == "CAUTION" {
-        None
-    } else {
-        t("FINE")
-    };
-    vec![
-        t(ppo),
-        t(r),
-        d(committed),
-        d(proven),
-        t(outcome),
-        t("THEFT_OTHER"),
-        disposal,
-        None,
-        None,
-        d(recorded),
-    ]
+fn offence(ppo: &str, r: &str, committed: &str, proven: &str, outcome: &str, recorded: &str) -> Vec<Option<pmf::report::returnbook::Val>> {
+    let disposal = if outcome == "CAUTION" { None } else { t("FINE") };
+    vec![t(ppo), t(r), d(committed), d(proven), t(outcome), t("THEFT_OTHER"), disposal, None, None, d(recorded)]
 }
 
 /// Returns for NI 30 year 2008: the February 2008 snapshot (P0 and P3 on
 /// CC), a June 2009 return and an October 2009 return.
 fn ni30_returns() -> Vec<Ret> {
     let feb = Ret::base()
-        .meta(2, t("2008-02"))
-        .meta(3, d("2008-03-07"))
-        .remove_cohort_row(2)
-        .remove_cohort_row(1)
-        .remove_offence_row(2)
-        .remove_offence_row(1)
-        .remove_offence_row(0)
+        .meta(2, t("2008-02")).meta(3, d("2008-03-07"))
+        .remove_cohort_row(2).remove_cohort_row(1)
+        .remove_offence_row(2).remove_offence_row(1).remove_offence_row(0)
         // Baseline window 01/10/2006 to 30/09/2007, proven by 31/03/2008.
-        .push_offence(offence(
-            "2001/0123456F",
-            "B1",
-            "2007-01-10",
-            "2007-03-01",
-            "CONVICTION",
-            "2008-02-05",
-        )) // counts
-        .push_offence(offence(
-            "2001/0123456F",
-            "B2",
-            "2007-09-30",
-            "2008-01-20",
-            "CONVICTION",
-            "2008-02-06",
-        )) // counts: last day
-        .push_offence(offence(
-            "2001/0123456F",
-            "B3",
-            "2006-09-30",
-            "2006-12-01",
-            "CONVICTION",
-            "2008-02-07",
-        )) // before the window
-        .push_offence(offence(
-            "2003/0000042Q",
-            "B4",
-            "2007-05-05",
-            "2007-06-01",
-            "CAUTION",
-            "2008-02-08",
-        )); // a caution
+        .push_offence(offence("2001/0123456F", "B1", "2007-01-10", "2007-03-01", "CONVICTION", "2008-02-05")) // counts
+        .push_offence(offence("2001/0123456F", "B2", "2007-09-30", "2008-01-20", "CONVICTION", "2008-02-06")) // counts: last day
+        .push_offence(offence("2001/0123456F", "B3", "2006-09-30", "2006-12-01", "CONVICTION", "2008-02-07")) // before the window
+        .push_offence(offence("2003/0000042Q", "B4", "2007-05-05", "2007-06-01", "CAUTION", "2008-02-08")); // a caution
     let later = |period: &str, submitted: &str| {
         Ret::base()
-            .meta(2, t(period))
-            .meta(3, d(submitted))
-            .remove_cohort_row(2)
-            .remove_cohort_row(1)
-            .remove_offence_row(2)
-            .remove_offence_row(1)
-            .remove_offence_row(0)
+            .meta(2, t(period)).meta(3, d(submitted))
+            .remove_cohort_row(2).remove_cohort_row(1)
+            .remove_offence_row(2).remove_offence_row(1).remove_offence_row(0)
     };
     let june = later("2009-06", "2009-07-03")
         // Follow-up 01/04/2008 to 31/03/2009, proven by 30/09/2009.
-        .push_offence(offence(
-            "2001/0123456F",
-            "F1",
-            "2008-05-01",
-            "2008-07-01",
-            "CONVICTION",
-            "2009-06-02",
-        )) // counts
-        .push_offence(offence(
-            "2003/0000042Q",
-            "F3",
-            "2009-04-01",
-            "2009-05-01",
-            "CONVICTION",
-            "2009-06-03",
-        )); // after the window
-    let october = later("2009-10", "2009-11-03").push_offence(offence(
-        "2001/0123456F",
-        "F2",
-        "2009-03-31",
-        "2009-10-01",
-        "CONVICTION",
-        "2009-10-05",
-    )); // proven too late
+        .push_offence(offence("2001/0123456F", "F1", "2008-05-01", "2008-07-01", "CONVICTION", "2009-06-02")) // counts
+        .push_offence(offence("2003/0000042Q", "F3", "2009-04-01", "2009-05-01", "CONVICTION", "2009-06-03")); // after the window
+    let october = later("2009-10", "2009-11-03")
+        .push_offence(offence("2001/0123456F", "F2", "2009-03-31", "2009-10-01", "CONVICTION", "2009-10-05")); // proven too late
     vec![feb, june, october]
 }
 
@@ -395,10 +269,7 @@ fn ni30_outturn_by_hand() {
     assert_eq!(n("ni30_outturn_stretch_met"), "Y|||");
     assert_eq!(n("ni30_outturn_cohort_deselected"), "0|||");
     // TST02 was active in February 2008 but sent no return: not available.
-    assert_eq!(
-        get(&ms, Level::Scheme, "TST02", "ni30_outturn_cohort"),
-        "|||x"
-    );
+    assert_eq!(get(&ms, Level::Scheme, "TST02", "ni30_outturn_cohort"), "|||x");
     // The outturn rows equal the report-year rows of a run for that year.
     let same = measures(&ni30_returns(), "2009-10", |c| c.ni30_year = Some(2008));
     assert_eq!(scheme(&same, "ni30_reduction_pct"), "66.666667|2|3|");
@@ -423,12 +294,7 @@ fn ni30_without_cautions_and_in_year() {
 #[test]
 fn ni30_with_no_baseline_offences_is_z() {
     let mut rets = ni30_returns();
-    rets[0] = rets[0]
-        .clone()
-        .remove_offence_row(3)
-        .remove_offence_row(2)
-        .remove_offence_row(1)
-        .remove_offence_row(0);
+    rets[0] = rets[0].clone().remove_offence_row(3).remove_offence_row(2).remove_offence_row(1).remove_offence_row(0);
     let ms = measures(&rets, "2009-10", |_| {});
     assert_eq!(scheme(&ms, "ni30_outturn_baseline_offences"), "0|||");
     assert_eq!(scheme(&ms, "ni30_outturn_reduction_pct"), "|-1|0|z");
@@ -439,14 +305,7 @@ fn ni30_with_no_baseline_offences_is_z() {
 fn ni30_uses_an_offence_corrected_in_a_later_return() {
     let mut rets = ni30_returns();
     // October corrects F1's offence date into March 2008, before the follow-up.
-    rets[2] = rets[2].clone().push_offence(offence(
-        "2001/0123456F",
-        "F1",
-        "2008-03-15",
-        "2008-07-01",
-        "CONVICTION",
-        "2009-10-06",
-    ));
+    rets[2] = rets[2].clone().push_offence(offence("2001/0123456F", "F1", "2008-03-15", "2008-07-01", "CONVICTION", "2009-10-06"));
     let ms = measures(&rets, "2009-10", |_| {});
     assert_eq!(scheme(&ms, "ni30_outturn_followup_offences"), "0|||");
     assert_eq!(scheme(&ms, "ni30_outturn_reduction_pct"), "100|3|3|");
@@ -457,19 +316,10 @@ fn region_figures_sum_their_schemes_and_suppression_hides_small_counts() {
     let ms = measures(&[Ret::base()], "2008-03", |c| c.suppress = Some(3));
     // Scheme rows are never suppressed; the region's 2 active is below 3.
     assert_eq!(scheme(&ms, "cohort_active"), "2|||");
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "cohort_active"),
-        "|||c"
-    );
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "offender_manager_pct"),
-        "|||c"
-    );
+    assert_eq!(get(&ms, Level::Region, "North East", "cohort_active"), "|||c");
+    assert_eq!(get(&ms, Level::Region, "North East", "offender_manager_pct"), "|||c");
     // A rate whose numerator and denominator are both 3 or more stays.
-    assert_eq!(
-        get(&ms, Level::Region, "North East", "mean_age"),
-        "25.333333|76|3|"
-    );
+    assert_eq!(get(&ms, Level::Region, "North East", "mean_age"), "25.333333|76|3|");
 }
 
 #[test]
@@ -495,13 +345,7 @@ fn ni30_from_a_national_offences_extract() {
     let mut checked = common::check_all(&ni30_returns());
     validate::finish(&mut checked, &schema, &register);
     let combined = validate::combine(&checked);
-    let input = measure::Input {
-        checked: &checked,
-        combined: &combined,
-        register: &register,
-        schema: &schema,
-        ni30_offences: Some(&extract),
-    };
+    let input = measure::Input { checked: &checked, combined: &combined, register: &register, schema: &schema, ni30_offences: Some(&extract) };
     let ms = measure::compute(&input, &Config::new(period)).unwrap();
     // The extract replaces the returns' offences: B = 2 (X1, X2), F = 2 (X3, X4; X5 proven after 30/09/2009).
     assert_eq!(scheme(&ms, "ni30_outturn_baseline_offences"), "2|||");

@@ -11,36 +11,14 @@ use std::process::Command;
 
 /// Three months of TST01 and a month of TST02, written as returns.
 fn returns(dir: &Path) {
-    let feb = Ret::base()
-        .meta(2, t("2008-02"))
-        .meta(3, d("2008-03-10"))
-        .remove_cohort_row(2)
-        .remove_cohort_row(1)
-        .remove_offence_row(2)
-        .remove_offence_row(1)
-        .remove_offence_row(0);
-    let tst02 = Ret::base()
-        .meta(0, t("TST02"))
-        .meta(1, t("Testshire City PPO"))
-        .meta(3, d("2008-04-09"))
-        .cohort(0, "PPO ID", t("1995/3333333H"))
-        .offence(0, "PPO ID", t("1995/3333333H"))
-        .remove_cohort_row(3)
-        .remove_cohort_row(2)
-        .remove_cohort_row(1)
-        .remove_offence_row(2)
-        .remove_offence_row(1);
-    let bad = Ret::base()
-        .meta(2, t("2008-01"))
-        .meta(3, d("2008-02-05"))
-        .cohort(1, "Strand", t("XX"))
-        .cohort(1, "Date deselected", None)
-        .cohort(1, "Deselection reason", None)
-        .cohort(1, "Status", t("COMMUNITY"))
-        .remove_cohort_row(2)
-        .remove_offence_row(2)
-        .remove_offence_row(1)
-        .remove_offence_row(0);
+    let feb = Ret::base().meta(2, t("2008-02")).meta(3, d("2008-03-10")).remove_cohort_row(2).remove_cohort_row(1)
+        .remove_offence_row(2).remove_offence_row(1).remove_offence_row(0);
+    let tst02 = Ret::base().meta(0, t("TST02")).meta(1, t("Testshire City PPO")).meta(3, d("2008-04-09"))
+        .cohort(0, "PPO ID", t("1995/3333333H")).offence(0, "PPO ID", t("1995/3333333H"))
+        .remove_cohort_row(3).remove_cohort_row(2).remove_cohort_row(1).remove_offence_row(2).remove_offence_row(1);
+    let bad = Ret::base().meta(2, t("2008-01")).meta(3, d("2008-02-05")).cohort(1, "Strand", t("XX"))
+        .cohort(1, "Date deselected", None).cohort(1, "Deselection reason", None).cohort(1, "Status", t("COMMUNITY"))
+        .remove_cohort_row(2).remove_offence_row(2).remove_offence_row(1).remove_offence_row(0);
     std::fs::create_dir_all(dir).unwrap();
     feb.write(&dir.join("TST01_2008-02.xlsx"));
     Ret::base().write(&dir.join("TST01_2008-03.xlsx"));
@@ -63,19 +41,12 @@ fn report(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
         .args(extra)
         .output()
         .unwrap();
-    assert_eq!(
-        status.status.code(),
-        Some(1),
-        "an input had errors: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    assert_eq!(status.status.code(), Some(1), "an input had errors: {}", String::from_utf8_lossy(&status.stderr));
     out.join("2008-03")
 }
 
 fn golden(name: &str, text: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
@@ -94,30 +65,16 @@ fn workbook_text(path: &Path, sheets: &[&str]) -> String {
         for c in &s.cells {
             let v = match &c.value {
                 pmf::ingest::Value::Text(t) => t.clone(),
-                pmf::ingest::Value::Number(n) | pmf::ingest::Value::DateSerial(n) => {
-                    format!("{}", (n * 1e6).round() / 1e6)
-                }
+                pmf::ingest::Value::Number(n) | pmf::ingest::Value::DateSerial(n) => format!("{}", (n * 1e6).round() / 1e6),
                 other => format!("{other:?}"),
             };
             out.push_str(&format!("{}={}\n", pmf::issue::a1(c.row, c.col), v));
         }
     }
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut names: Vec<String> = (0..zip.len())
-        .filter_map(|i| {
-            zip.by_index(i)
-                .ok()
-                .and_then(|f| f.name().ok().map(|n| n.to_string()))
-        })
-        .collect();
+    let mut names: Vec<String> = (0..zip.len()).filter_map(|i| zip.by_index(i).ok().and_then(|f| f.name().ok().map(|n| n.to_string()))).collect();
     names.sort();
-    for n in names.iter().filter(|n| {
-        n.starts_with("xl/tables/")
-            || n.starts_with("xl/charts/")
-            || n.starts_with("xl/drawings/drawing")
-            || n.ends_with("core.xml")
-            || n.ends_with("custom.xml")
-    }) {
+    for n in names.iter().filter(|n| n.starts_with("xl/tables/") || n.starts_with("xl/charts/") || n.starts_with("xl/drawings/drawing") || n.ends_with("core.xml") || n.ends_with("custom.xml")) {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut zip.by_name(n).unwrap(), &mut s).unwrap();
         // Keep table definitions, alt text, and the text inside formula, title and property tags.
@@ -141,69 +98,24 @@ fn golden_measures_and_workbooks() {
     let dir = tempfile::tempdir().unwrap();
     returns(&dir.path().join("in"));
     let folder = report(&dir.path().join("in"), &dir.path().join("out"), &[]);
-    golden(
-        "report/measures.csv",
-        &std::fs::read_to_string(folder.join("measures.csv")).unwrap(),
-    );
+    golden("report/measures.csv", &std::fs::read_to_string(folder.join("measures.csv")).unwrap());
     let issues = std::fs::read_to_string(folder.join("issues.csv")).unwrap();
     // The January return has an error: it is in the issues, with its file.
-    assert!(
-        issues
-            .lines()
-            .any(|l| l.starts_with("C03,error,") && l.contains("TST01_2008-01.xlsx")),
-        "{issues}"
-    );
-    let all = [
-        "Cover",
-        "Contents",
-        "Notes",
-        "Returns",
-        "Cohort",
-        "Status",
-        "Flows",
-        "Case_management",
-        "Offending",
-        "Timeliness",
-        "Demographics",
-        "NI_30",
-        "Data_quality",
-        "Trends",
-    ];
-    golden(
-        "report/regions-north-east.txt",
-        &workbook_text(&folder.join("regions/north-east.xlsx"), &all),
-    );
-    golden(
-        "report/national.txt",
-        &workbook_text(&folder.join("national.xlsx"), &all),
-    );
-    golden(
-        "report/issues.txt",
-        &workbook_text(&folder.join("issues.xlsx"), &["Issues", "Returns"]),
-    );
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
+    assert!(issues.lines().any(|l| l.starts_with("C03,error,") && l.contains("TST01_2008-01.xlsx")), "{issues}");
+    let all = ["Cover", "Contents", "Notes", "Returns", "Cohort", "Status", "Flows", "Case_management", "Offending", "Timeliness", "Demographics", "NI_30", "Data_quality", "Trends"];
+    golden("report/regions-north-east.txt", &workbook_text(&folder.join("regions/north-east.xlsx"), &all));
+    golden("report/national.txt", &workbook_text(&folder.join("national.xlsx"), &all));
+    golden("report/issues.txt", &workbook_text(&folder.join("issues.xlsx"), &["Issues", "Returns"]));
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["as_at"], "2008-04-09");
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 4);
-    assert!(manifest["outputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|o| o["path"] == "national.xlsx" && o["sha256"].as_str().unwrap().len() == 64));
+    assert!(manifest["outputs"].as_array().unwrap().iter().any(|o| o["path"] == "national.xlsx" && o["sha256"].as_str().unwrap().len() == 64));
 }
 
 fn measures(folder: &Path) -> Vec<BTreeMap<String, String>> {
     let mut rdr = csv::Reader::from_path(folder.join("measures.csv")).unwrap();
     let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            headers
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    rdr.records().map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
 }
 
 #[test]
@@ -211,89 +123,30 @@ fn region_counts_are_the_sum_of_their_schemes() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("returns");
     let out = tempfile::tempdir().unwrap();
     let reg = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/schemes.csv");
-    let o = Command::new(env!("CARGO_BIN_EXE_pmf"))
-        .arg("report")
-        .arg(&dir)
-        .arg("--register")
-        .arg(&reg)
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(
-        o.status.code() == Some(0) || o.status.code() == Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let folder = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_dir())
-        .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pmf")).arg("report").arg(&dir).arg("--register").arg(&reg).arg("--out").arg(out.path()).output().unwrap();
+    assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let folder = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
     let rows = measures(&folder);
-    let heads = [
-        "cohort_active",
-        "cohort_active_cc",
-        "cohort_active_rr",
-        "cohort_active_pd",
-        "throughput",
-        "ppos_with_offence",
-    ];
+    let heads = ["cohort_active", "cohort_active_cc", "cohort_active_rr", "cohort_active_pd", "throughput", "ppos_with_offence"];
     let mut checked = 0;
     for region in rows.iter().filter(|r| r["level"] == "region") {
         let name = &region["measure"];
-        if heads.contains(&name.as_str())
-            || region["value"].is_empty()
-            || name.ends_with("_pct")
-            || name.contains("per_")
-            || name.contains("mean")
-            || name.contains("median")
-            || name.starts_with("ni30_") && (name.ends_with("year") || name.ends_with("months"))
-            || name == "schemes_below_minimum"
-        {
+        if heads.contains(&name.as_str()) || region["value"].is_empty() || name.ends_with("_pct") || name.contains("per_") || name.contains("mean") || name.contains("median") || name.starts_with("ni30_") && (name.ends_with("year") || name.ends_with("months")) || name == "schemes_below_minimum" {
             continue;
         }
-        let sum: f64 = rows
-            .iter()
-            .filter(|r| r["level"] == "scheme" && r["measure"] == *name)
-            .filter_map(|r| r["value"].parse::<f64>().ok())
-            .sum();
+        let sum: f64 = rows.iter().filter(|r| r["level"] == "scheme" && r["measure"] == *name).filter_map(|r| r["value"].parse::<f64>().ok()).sum();
         let v: f64 = region["value"].parse().unwrap();
         assert!((v - sum).abs() < 1e-9, "{name}: region {v}, schemes {sum}");
-        let national = rows
-            .iter()
-            .find(|r| r["level"] == "national" && r["measure"] == *name)
-            .unwrap();
-        assert_eq!(
-            national["value"], region["value"],
-            "{name}: one region, so national = region"
-        );
+        let national = rows.iter().find(|r| r["level"] == "national" && r["measure"] == *name).unwrap();
+        assert_eq!(national["value"], region["value"], "{name}: one region, so national = region");
         checked += 1;
     }
     assert!(checked > 50, "only {checked} counts checked");
     // Rates pool numerators and denominators.
-    for region in rows.iter().filter(|r| {
-        r["level"] == "region"
-            && r["measure"].ends_with("_pct")
-            && !r["denominator"].is_empty()
-            && !r["measure"].starts_with("ni30")
-    }) {
-        let sum = |col: &str| {
-            rows.iter()
-                .filter(|r| r["level"] == "scheme" && r["measure"] == region["measure"])
-                .filter_map(|r| r[col].parse::<f64>().ok())
-                .sum::<f64>()
-        };
-        assert!(
-            (sum("numerator") - region["numerator"].parse::<f64>().unwrap()).abs() < 1e-6,
-            "{}",
-            region["measure"]
-        );
-        assert!(
-            (sum("denominator") - region["denominator"].parse::<f64>().unwrap()).abs() < 1e-6,
-            "{}",
-            region["measure"]
-        );
+    for region in rows.iter().filter(|r| r["level"] == "region" && r["measure"].ends_with("_pct") && !r["denominator"].is_empty() && !r["measure"].starts_with("ni30")) {
+        let sum = |col: &str| rows.iter().filter(|r| r["level"] == "scheme" && r["measure"] == region["measure"]).filter_map(|r| r[col].parse::<f64>().ok()).sum::<f64>();
+        assert!((sum("numerator") - region["numerator"].parse::<f64>().unwrap()).abs() < 1e-6, "{}", region["measure"]);
+        assert!((sum("denominator") - region["denominator"].parse::<f64>().unwrap()).abs() < 1e-6, "{}", region["measure"]);
     }
 }
 
@@ -307,10 +160,7 @@ fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.insert(
-                    p.strip_prefix(root).unwrap().display().to_string(),
-                    std::fs::read(&p).unwrap(),
-                );
+                out.insert(p.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&p).unwrap());
             }
         }
     }
@@ -328,25 +178,8 @@ fn two_runs_are_byte_identical_and_leak_no_personal_data() {
         assert!(bytes == &b[name], "{name} differs between two runs");
     }
     // PNC IDs and dates of birth of the people in the inputs, in the forms they could take.
-    let ids = [
-        "2001/0123456F",
-        "1998/0765432G",
-        "2005/1000001H",
-        "2003/0000042Q",
-        "1995/3333333H",
-        "0123456F",
-        "0765432G",
-    ];
-    let births = [
-        "1985-06-15",
-        "15/06/1985",
-        "1979-11-02",
-        "02/11/1979",
-        "1992-02-29",
-        "29/02/1992",
-        "1970-01-31",
-        "31/01/1970",
-    ];
+    let ids = ["2001/0123456F", "1998/0765432G", "2005/1000001H", "2003/0000042Q", "1995/3333333H", "0123456F", "0765432G"];
+    let births = ["1985-06-15", "15/06/1985", "1979-11-02", "02/11/1979", "1992-02-29", "29/02/1992", "1970-01-31", "31/01/1970"];
     for (name, bytes) in &a {
         if name.starts_with("issues.") {
             continue; // issue files go back to schemes and do name PNC IDs
@@ -374,19 +207,10 @@ fn the_default_month_skips_a_month_whose_only_returns_tie() {
     let input = dir.path().join("in");
     returns(&input);
     // Two April returns for TST01 submitted the same day: X02, neither used.
-    let april = Ret::base()
-        .meta(2, t("2008-04"))
-        .meta(3, d("2008-05-07"))
-        .remove_cohort_row(1)
-        .remove_cohort_row(1)
-        .remove_offence_row(2)
-        .remove_offence_row(1)
-        .remove_offence_row(0);
+    let april = Ret::base().meta(2, t("2008-04")).meta(3, d("2008-05-07")).remove_cohort_row(1).remove_cohort_row(1)
+        .remove_offence_row(2).remove_offence_row(1).remove_offence_row(0);
     april.write(&input.join("TST01_2008-04.xlsx"));
     april.write(&input.join("TST01_2008-04_copy.xlsx"));
     let folder = report(&input, &dir.path().join("out"), &[]);
-    assert!(
-        folder.ends_with("2008-03") && folder.exists(),
-        "the report is for March, the latest month with a usable return"
-    );
+    assert!(folder.ends_with("2008-03") && folder.exists(), "the report is for March, the latest month with a usable return");
 }

@@ -13,12 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn cfg(schemes: u32, months: u32, seed: u64) -> Config {
-    Config {
-        schemes,
-        months,
-        start: Month::parse_iso("2007-04").expect("month"),
-        seed,
-    }
+    Config { schemes, months, start: Month::parse_iso("2007-04").expect("month"), seed }
 }
 
 fn generate(dir: &Path, c: &Config) -> usize {
@@ -53,10 +48,7 @@ fn validate_dir(dir: &Path) -> Vec<Checked> {
 
 #[test]
 fn same_seed_gives_byte_identical_files() {
-    let (a, b) = (
-        tempfile::tempdir().expect("tmp"),
-        tempfile::tempdir().expect("tmp"),
-    );
+    let (a, b) = (tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp"));
     let c = cfg(4, 8, 7);
     let n = generate(a.path(), &c);
     assert_eq!(generate(b.path(), &c), n);
@@ -64,11 +56,7 @@ fn same_seed_gives_byte_identical_files() {
     assert_eq!(fa.len(), n + 1, "the returns and schemes.csv");
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
     for (path, bytes) in &fa {
-        assert!(
-            fb.get(path) == Some(bytes),
-            "{} differs between two runs",
-            path.display()
-        );
+        assert!(fb.get(path) == Some(bytes), "{} differs between two runs", path.display());
     }
     // 4 schemes × 8 months, less the late starter's 6 and the missing month,
     // plus the resubmission's second version.
@@ -76,10 +64,7 @@ fn same_seed_gives_byte_identical_files() {
     let other = tempfile::tempdir().expect("tmp");
     generate(other.path(), &cfg(4, 8, 8));
     let fo = files(other.path());
-    assert!(
-        fa.iter().any(|(p, b)| fo.get(p) != Some(b)),
-        "another seed should give other returns"
-    );
+    assert!(fa.iter().any(|(p, b)| fo.get(p) != Some(b)), "another seed should give other returns");
 }
 
 #[test]
@@ -93,16 +78,7 @@ fn generated_returns_validate_with_only_the_expected_warnings() {
         .iter()
         .flat_map(|c| c.issues.iter())
         .filter(|i| i.severity == Severity::Error)
-        .map(|i| {
-            format!(
-                "{} {} {} {}: {}",
-                i.rule.id(),
-                i.file,
-                i.sheet,
-                i.cell,
-                i.message
-            )
-        })
+        .map(|i| format!("{} {} {} {}: {}", i.rule.id(), i.file, i.sheet, i.cell, i.message))
         .collect();
     assert!(errors.is_empty(), "errors:\n{}", errors.join("\n"));
     for c in &checked {
@@ -121,28 +97,18 @@ fn generated_returns_validate_with_only_the_expected_warnings() {
     let s = synth::summary(&c).expect("summary");
     assert_eq!(s.returns, n);
     let by_place = |code: &str, m: Month| -> Vec<&Checked> {
-        checked
-            .iter()
-            .filter(|c| c.meta.scheme.as_deref() == Some(code) && c.meta.period == Some(m))
-            .collect()
+        checked.iter().filter(|c| c.meta.scheme.as_deref() == Some(code) && c.meta.period == Some(m)).collect()
     };
 
     // The resubmission: X01 on the first version only, one offence row more in v2.
     let (code, month) = s.resubmitted.clone().expect("a resubmission");
     let both = by_place(&code, month);
     assert_eq!(both.len(), 2);
-    let x01: Vec<&str> = checked
-        .iter()
-        .filter(|c| c.issues.iter().any(|i| i.rule == Rule::X01))
-        .map(|c| c.file.as_str())
-        .collect();
+    let x01: Vec<&str> =
+        checked.iter().filter(|c| c.issues.iter().any(|i| i.rule == Rule::X01)).map(|c| c.file.as_str()).collect();
     assert_eq!(x01.len(), 1);
     assert!(x01[0].ends_with(&format!("{code}_{month}.xlsx")), "{x01:?}");
-    let (v1, v2) = if both[0].file.ends_with("_v2.xlsx") {
-        (both[1], both[0])
-    } else {
-        (both[0], both[1])
-    };
+    let (v1, v2) = if both[0].file.ends_with("_v2.xlsx") { (both[1], both[0]) } else { (both[0], both[1]) };
     assert_eq!(v2.offence_rows.read, v1.offence_rows.read + 1);
     assert!(v2.meta.submitted_on > v1.meta.submitted_on);
     assert_eq!(v1.verdict, validate::Verdict::Superseded);
@@ -155,11 +121,7 @@ fn generated_returns_validate_with_only_the_expected_warnings() {
     // The transfer: deselected TRANSFERRED on day d from A, adopted on d + 1 by B.
     let (from, to, pnc, day) = s.transfer.clone().expect("a transfer");
     let m = Month::of(day);
-    let left = by_place(&from, m)[0]
-        .people
-        .iter()
-        .find(|p| p.ppo_id == pnc)
-        .expect("listed by A");
+    let left = by_place(&from, m)[0].people.iter().find(|p| p.ppo_id == pnc).expect("listed by A");
     assert_eq!(left.date_deselected, Some(day));
     assert_eq!(
         left.deselection_reason.map(|c| c.as_str()),
@@ -171,24 +133,14 @@ fn generated_returns_validate_with_only_the_expected_warnings() {
         .find(|p| p.ppo_id == pnc)
         .expect("listed by B");
     assert_eq!(joined.date_adopted, day.succ_opt().expect("day"));
-    assert!(by_place(&from, m.next())[0]
-        .people
-        .iter()
-        .all(|p| p.ppo_id != pnc));
+    assert!(by_place(&from, m.next())[0].people.iter().all(|p| p.ppo_id != pnc));
 
     // The late starter's first return lists its cohort's history.
     let register = Register::from_path(&dir.path().join("schemes.csv")).expect("register");
-    let late = register
-        .schemes
-        .iter()
-        .find(|x| x.active_from == c.start.add(6))
-        .expect("a late starter");
+    let late = register.schemes.iter().find(|x| x.active_from == c.start.add(6)).expect("a late starter");
     let first = by_place(&late.code, late.active_from);
     assert_eq!(first.len(), 1);
-    assert!(first[0]
-        .offences
-        .iter()
-        .any(|o| o.adoption_history && o.outcome_date < late.active_from.first_day()));
+    assert!(first[0].offences.iter().any(|o| o.adoption_history && o.outcome_date < late.active_from.first_day()));
     assert!(by_place(&late.code, c.start).is_empty());
 }
 
@@ -201,34 +153,14 @@ fn register_has_the_requested_schemes_35_per_region() {
     assert_eq!(register.schemes.len(), 37);
     // One return each, but the late starter (active from start + 6 months).
     assert_eq!(n, 36);
-    let count = |region: &str| {
-        register
-            .schemes
-            .iter()
-            .filter(|s| s.region == region)
-            .count()
-    };
+    let count = |region: &str| register.schemes.iter().filter(|s| s.region == region).count();
     assert_eq!((count("North East"), count("North West")), (35, 2));
-    assert!(
-        register.get("NE01").is_some()
-            && register.get("NE35").is_some()
-            && register.get("NW02").is_some()
-    );
+    assert!(register.get("NE01").is_some() && register.get("NE35").is_some() && register.get("NW02").is_some());
     let multi = register.schemes.iter().filter(|s| s.bcus >= 2).count();
-    assert!(
-        (6..=20).contains(&multi),
-        "about a third cover 2-4 BCUs: {multi}"
-    );
-    assert!(register
-        .schemes
-        .iter()
-        .all(|s| (1..=3).contains(&s.cdrps.len()) && (1..=4).contains(&s.bcus)));
+    assert!((6..=20).contains(&multi), "about a third cover 2-4 BCUs: {multi}");
+    assert!(register.schemes.iter().all(|s| (1..=3).contains(&s.cdrps.len()) && (1..=4).contains(&s.bcus)));
     assert!(register.schemes.iter().any(|s| s.ni30_target_pct.is_none()));
-    for s in register
-        .schemes
-        .iter()
-        .filter(|s| s.ni30_target_pct.is_some())
-    {
+    for s in register.schemes.iter().filter(|s| s.ni30_target_pct.is_some()) {
         let t = s.ni30_target_pct.unwrap_or_default();
         assert!((15.0..=25.0).contains(&t));
         assert_eq!(s.ni30_stretch_pct, Some(t + 5.0));
@@ -244,18 +176,8 @@ fn cohorts_drift_around_their_size() {
     let s = synth::summary(&cfg(8, 30, 1)).expect("summary");
     for (code, bcus, target, active) in &s.schemes {
         let (lo, hi) = (f64::from(*target) * 0.6, f64::from(*target) * 1.4 + 3.0);
-        assert!(
-            (lo..=hi).contains(&(*active as f64)),
-            "{code} ({bcus} BCUs): {active} active against a target of {target}"
-        );
+        assert!((lo..=hi).contains(&(*active as f64)), "{code} ({bcus} BCUs): {active} active against a target of {target}");
     }
-    let recorded: Vec<usize> = s
-        .offence_rows
-        .iter()
-        .map(|(_, all, hist)| all - hist)
-        .collect();
-    assert!(
-        recorded.iter().all(|&n| n > 0),
-        "offences are recorded every month: {recorded:?}"
-    );
+    let recorded: Vec<usize> = s.offence_rows.iter().map(|(_, all, hist)| all - hist).collect();
+    assert!(recorded.iter().all(|&n| n > 0), "offences are recorded every month: {recorded:?}");
 }

@@ -44,19 +44,14 @@ fn walk(dir: &Path, found: &mut Vec<Found>, skipped: &mut Vec<Skipped>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            skipped.push(Skipped {
-                display: dir.display().to_string(),
-                why: format!("folder cannot be read: {e}"),
-            });
+            skipped.push(Skipped { display: dir.display().to_string(), why: format!("folder cannot be read: {e}") });
             return;
         }
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        let Ok(meta) = std::fs::symlink_metadata(&p) else {
-            continue;
-        };
+        let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
         if meta.is_dir() {
             walk(&p, found, skipped);
         } else if meta.file_type().is_symlink() {
@@ -72,33 +67,15 @@ fn walk(dir: &Path, found: &mut Vec<Found>, skipped: &mut Vec<Skipped>) {
 
 fn consider(p: &Path, found: &mut Vec<Found>, skipped: &mut Vec<Skipped>) {
     let display = p.display().to_string();
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = p
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     if name.starts_with("~$") {
-        skipped.push(Skipped {
-            display,
-            why: "an Excel lock file (the workbook was open when copied)".into(),
-        });
+        skipped.push(Skipped { display, why: "an Excel lock file (the workbook was open when copied)".into() });
     } else if name.starts_with('.') {
-        skipped.push(Skipped {
-            display,
-            why: "a hidden file".into(),
-        });
+        skipped.push(Skipped { display, why: "a hidden file".into() });
     } else if !EXTENSIONS.contains(&ext.as_str()) {
-        skipped.push(Skipped {
-            display,
-            why: "not a spreadsheet (.xlsx, .xlsm, .xls, .xlsb or .ods)".into(),
-        });
+        skipped.push(Skipped { display, why: "not a spreadsheet (.xlsx, .xlsm, .xls, .xlsb or .ods)".into() });
     } else {
-        found.push(Found {
-            display,
-            path: p.to_path_buf(),
-        });
+        found.push(Found { display, path: p.to_path_buf() });
     }
 }

@@ -123,10 +123,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
         if msg.to_lowercase().contains("password") {
             "the workbook is password-protected; remove the password and send it again".to_string()
         } else {
-            format!(
-                "the {} file cannot be read ({msg}); open it in Excel, save it again and resend it",
-                format.name()
-            )
+            format!("the {} file cannot be read ({msg}); open it in Excel, save it again and resend it", format.name())
         }
     };
     match format {
@@ -135,14 +132,8 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells {
-                    name: name.to_string(),
-                    cells: Vec::new(),
-                };
-                while let Some(cell) = rdr
-                    .next_cell_with_formula_metadata()
-                    .map_err(|e| opened(&e))?
-                {
+                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+                while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
                     let (r, c) = cell.pos;
                     // A formula counts by its cached value (§1.5); with none, say so.
                     let value = match (from_ref(&cell.value), cell.formula.is_some()) {
@@ -153,12 +144,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                 }
                 Ok(out)
             })?;
-            Ok(Book {
-                format,
-                date1904,
-                sheet_names: names,
-                sheets,
-            })
+            Ok(Book { format, date1904, sheet_names: names, sheets })
         }
         Format::Xlsb => {
             let mut wb: Xlsb<_> = Xlsb::new(cursor).map_err(|e| opened(&e))?;
@@ -166,22 +152,14 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells {
-                    name: name.to_string(),
-                    cells: Vec::new(),
-                };
+                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
                     push_cell(&mut out, r, c, from_ref(cell.get_value()), limits)?;
                 }
                 Ok(out)
             })?;
-            Ok(Book {
-                format,
-                date1904,
-                sheet_names: names,
-                sheets,
-            })
+            Ok(Book { format, date1904, sheet_names: names, sheets })
         }
         Format::Xls => {
             let mut wb: Xls<_> = Xls::new(cursor).map_err(|e| opened(&e))?;
@@ -230,30 +208,16 @@ where
     let sheets = each_wanted(&names, wanted, |name| {
         let range = wb.worksheet_range(name).map_err(|e| opened(&e))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut out = SheetCells {
-            name: name.to_string(),
-            cells: Vec::new(),
-        };
+        let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
         for (r, c, v) in range.used_cells() {
             push_cell(&mut out, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
         }
         Ok(out)
     })?;
-    Ok(Book {
-        format,
-        date1904,
-        sheet_names: names,
-        sheets,
-    })
+    Ok(Book { format, date1904, sheet_names: names, sheets })
 }
 
-fn push_cell(
-    out: &mut SheetCells,
-    row: u32,
-    col: u32,
-    value: Option<Value>,
-    limits: &Limits,
-) -> Result<(), String> {
+fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, limits: &Limits) -> Result<(), String> {
     let Some(value) = value else { return Ok(()) };
     if row >= MAX_ROWS || col >= MAX_COLS {
         return Err(format!(
@@ -281,19 +245,11 @@ fn error_name(e: &CellErrorType) -> Value {
 /// An ODS date value (`2008-03-05` or `2008-03-05T10:00:00`) as the Excel
 /// serial of that day, so every format hands on dates alike.
 fn iso_date(s: &str) -> Value {
-    let day = s
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let Some(day) = day else {
-        return Value::Text(s.to_string());
-    };
+    let day = s.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let Some(day) = day else { return Value::Text(s.to_string()) };
     // Excel's serials count 29 February 1900, which never was.
     let leap_bug = chrono::NaiveDate::from_ymd_opt(1900, 3, 1).unwrap_or_default();
-    let epoch = if day < leap_bug {
-        (1899, 12, 31)
-    } else {
-        (1899, 12, 30)
-    };
+    let epoch = if day < leap_bug { (1899, 12, 31) } else { (1899, 12, 30) };
     let epoch = chrono::NaiveDate::from_ymd_opt(epoch.0, epoch.1, epoch.2).unwrap_or_default();
     Value::DateSerial((day - epoch).num_days() as f64)
 }
@@ -333,9 +289,7 @@ fn from_data(v: &Data) -> Option<Value> {
 /// is hashed as a stream and not kept: the `Err` is its F01 message.
 pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String), String> {
     use std::io::Read;
-    let unreadable = |e: std::io::Error| {
-        format!("the file cannot be opened ({e}); check it is not open or locked, and resend it")
-    };
+    let unreadable = |e: std::io::Error| format!("the file cannot be opened ({e}); check it is not open or locked, and resend it");
     let meta = std::fs::metadata(path).map_err(unreadable)?;
     if meta.is_dir() {
         return Err("a folder, not a file".into());
@@ -358,8 +312,5 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String)
 /// SHA-256 (hex) of bytes, for outputs.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

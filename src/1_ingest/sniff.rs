@@ -12,38 +12,23 @@ pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
     }
     if bytes.starts_with(CFB) {
         if contains_utf16(bytes, "EncryptedPackage") || contains_utf16(bytes, "EncryptionInfo") {
-            return Err(
-                "the workbook is password-protected (encrypted); remove the password \
+            return Err("the workbook is password-protected (encrypted); remove the password \
                         (File > Info > Protect Workbook) and send it again"
-                    .into(),
-            );
+                .into());
         }
         return Ok((Format::Xls, false));
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return sniff_zip(bytes, limits);
     }
-    let head: String = bytes
-        .iter()
-        .take(8)
-        .map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                b as char
-            } else {
-                '.'
-            }
-        })
-        .collect();
+    let head: String = bytes.iter().take(8).map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect();
     Err(format!(
         "not a spreadsheet (the file starts with {head:?}); save the return as .xlsx from the PMF-1 template"
     ))
 }
 
 fn contains_utf16(hay: &[u8], needle: &str) -> bool {
-    let pat: Vec<u8> = needle
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
+    let pat: Vec<u8> = needle.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     hay.windows(pat.len()).any(|w| w == pat.as_slice())
 }
 
@@ -88,10 +73,7 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
         if mime.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
             return Ok((Format::Ods, false));
         }
-        return Err(format!(
-            "an OpenDocument file but not a spreadsheet ({:?}); save it as .ods or .xlsx",
-            mime.trim()
-        ));
+        return Err(format!("an OpenDocument file but not a spreadsheet ({:?}); save it as .ods or .xlsx", mime.trim()));
     }
     if has("word/document.xml") {
         return Err("a Word document, not a spreadsheet; send the return workbook".into());
@@ -100,10 +82,7 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
 }
 
 fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, cap: u64) -> Option<String> {
-    let idx = (0..zip.len()).find(|&i| {
-        zip.name_for_index(i)
-            .is_some_and(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case(name)))
-    })?;
+    let idx = (0..zip.len()).find(|&i| zip.name_for_index(i).is_some_and(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case(name))))?;
     let entry = zip.by_index(idx).ok()?;
     let mut buf = Vec::new();
     entry.take(cap).read_to_end(&mut buf).ok()?;
@@ -112,13 +91,8 @@ fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, cap: u64) -> 
 
 /// `<workbookPr date1904="1"/>` (or `true`) in xl/workbook.xml.
 fn workbook_is_1904(xml: &str) -> bool {
-    let Some(pos) = xml.find("date1904") else {
-        return false;
-    };
-    let rest = xml[pos + 8..]
-        .trim_start()
-        .trim_start_matches('=')
-        .trim_start();
+    let Some(pos) = xml.find("date1904") else { return false };
+    let rest = xml[pos + 8..].trim_start().trim_start_matches('=').trim_start();
     let rest = rest.trim_start_matches(['"', '\'']);
     rest.starts_with('1') || rest.to_ascii_lowercase().starts_with("true")
 }
@@ -131,19 +105,13 @@ mod tests {
     fn recognises_what_is_not_a_spreadsheet() {
         let l = Limits::default();
         assert!(sniff(b"", &l).unwrap_err().contains("empty"));
-        assert!(sniff(b"%PDF-1.4 blah", &l)
-            .unwrap_err()
-            .contains("%PDF-1.4"));
-        assert!(sniff(b"PK\x03\x04 truncated", &l)
-            .unwrap_err()
-            .contains("damaged"));
+        assert!(sniff(b"%PDF-1.4 blah", &l).unwrap_err().contains("%PDF-1.4"));
+        assert!(sniff(b"PK\x03\x04 truncated", &l).unwrap_err().contains("damaged"));
     }
 
     #[test]
     fn reads_the_1904_flag() {
-        assert!(workbook_is_1904(
-            r#"<workbookPr date1904="1" defaultThemeVersion="1"/>"#
-        ));
+        assert!(workbook_is_1904(r#"<workbookPr date1904="1" defaultThemeVersion="1"/>"#));
         assert!(workbook_is_1904(r#"<workbookPr date1904 = 'true'/>"#));
         assert!(!workbook_is_1904(r#"<workbookPr date1904="0"/>"#));
         assert!(!workbook_is_1904(r#"<workbookPr/>"#));

@@ -39,9 +39,7 @@ pub fn shown(v: &Value) -> String {
 /// The value as found, with a date cell shown as the date it displays.
 pub fn shown_dated(v: &Value, date1904: bool) -> String {
     match v {
-        Value::DateSerial(n) => serial_date(*n, date1904)
-            .map(crate::calendar::uk)
-            .unwrap_or_else(|_| number_text(*n)),
+        Value::DateSerial(n) => serial_date(*n, date1904).map(crate::calendar::uk).unwrap_or_else(|_| number_text(*n)),
         other => shown(other),
     }
 }
@@ -56,9 +54,7 @@ pub fn number_text(n: f64) -> String {
 }
 
 fn error_cell(e: &str) -> Bad {
-    Bad::Type(format!(
-        "the cell holds the Excel error {e}; correct the formula or type the value"
-    ))
+    Bad::Type(format!("the cell holds the Excel error {e}; correct the formula or type the value"))
 }
 
 fn uncalculated() -> Bad {
@@ -85,15 +81,11 @@ pub fn serial_date(serial: f64, date1904: bool) -> Result<NaiveDate, Bad> {
     } else if days < 1 {
         return Err(Bad::TooEarly);
     } else if days == 60 {
-        return Err(Bad::Type(
-            "29/02/1900 does not exist (an Excel quirk); type the real date".into(),
-        ));
+        return Err(Bad::Type("29/02/1900 does not exist (an Excel quirk); type the real date".into()));
     } else if days < 60 {
-        NaiveDate::from_ymd_opt(1899, 12, 31)
-            .and_then(|d| d.checked_add_signed(Duration::days(days)))
+        NaiveDate::from_ymd_opt(1899, 12, 31).and_then(|d| d.checked_add_signed(Duration::days(days)))
     } else {
-        NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|d| d.checked_add_signed(Duration::days(days)))
+        NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.checked_add_signed(Duration::days(days)))
     };
     let date = date.ok_or_else(|| Bad::Type("not a date".into()))?;
     check_1900(date)
@@ -136,9 +128,7 @@ pub fn parse_text_date(text: &str) -> Option<NaiveDate> {
 
 fn split_date_prefix(s: &str) -> Option<(NaiveDate, &str)> {
     // Numeric forms: YYYY-MM-DD (ISO), or D/M/YYYY, D-M-YYYY, D.M.YYYY.
-    let end = s
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '/' | '-' | '.')))
-        .unwrap_or(s.len());
+    let end = s.find(|c: char| !(c.is_ascii_digit() || matches!(c, '/' | '-' | '.'))).unwrap_or(s.len());
     let head = &s[..end];
     if let Some(d) = numeric_date(head) {
         return Some((d, &s[end..]));
@@ -162,69 +152,39 @@ fn numeric_date(head: &str) -> Option<NaiveDate> {
             continue;
         }
         if sep == '-' && parts[0].len() == 4 {
-            let (y, m, d) = (
-                year4(parts[0])?,
-                small_number(parts[1])?,
-                small_number(parts[2])?,
-            );
+            let (y, m, d) = (year4(parts[0])?, small_number(parts[1])?, small_number(parts[2])?);
             return NaiveDate::from_ymd_opt(y, m, d);
         }
-        let (d, m, y) = (
-            small_number(parts[0])?,
-            small_number(parts[1])?,
-            year4(parts[2])?,
-        );
+        let (d, m, y) = (small_number(parts[0])?, small_number(parts[1])?, year4(parts[2])?);
         return NaiveDate::from_ymd_opt(y, m, d);
     }
     None
 }
 
 fn small_number(s: &str) -> Option<u32> {
-    (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())?
+    (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
 }
 
 fn year4(s: &str) -> Option<i32> {
     (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+const MONTHS: [&str; 12] =
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
 fn month_name(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.').to_lowercase();
     if s.len() < 3 {
         return None;
     }
-    MONTHS
-        .iter()
-        .position(|m| {
-            *m == s || (s.len() == 3 && m.starts_with(&s)) || (s == "sept" && *m == "september")
-        })
-        .map(|i| i as u32 + 1)
+    MONTHS.iter().position(|m| *m == s || (s.len() == 3 && m.starts_with(&s)) || (s == "sept" && *m == "september")).map(|i| i as u32 + 1)
 }
 
 /// `14:30`, `14:30:00`, `14:30:00.000`, `2:30 pm`, ISO `T14:30:00Z`.
 fn is_time(rest: &str) -> bool {
     let r = rest.strip_prefix('T').unwrap_or(rest).trim();
     let lower = r.to_lowercase();
-    let r = lower
-        .trim_end_matches("am")
-        .trim_end_matches("pm")
-        .trim_end_matches('z')
-        .trim();
+    let r = lower.trim_end_matches("am").trim_end_matches("pm").trim_end_matches('z').trim();
     let r = match r.find(['+']) {
         Some(i) => &r[..i],
         None => r,
@@ -232,11 +192,7 @@ fn is_time(rest: &str) -> bool {
     let parts: Vec<&str> = r.split(':').collect();
     (2..=3).contains(&parts.len())
         && parts.iter().enumerate().all(|(i, p)| {
-            let p = if i == 2 {
-                p.split('.').next().unwrap_or("")
-            } else {
-                p
-            };
+            let p = if i == 2 { p.split('.').next().unwrap_or("") } else { p };
             !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())
         })
 }
@@ -244,8 +200,7 @@ fn is_time(rest: &str) -> bool {
 /// The Period: a date anywhere in the month, or text `2005-01`, `Jan 2005`,
 /// `January 2005` (or a text date).
 pub fn read_month(v: &Value, date1904: bool) -> Result<Month, Bad> {
-    let bad =
-        || Bad::Type("not a month; write it as 2005-01, Jan 2005 or a date in the month".into());
+    let bad = || Bad::Type("not a month; write it as 2005-01, Jan 2005 or a date in the month".into());
     match v {
         Value::Text(t) => {
             let t = t.trim();
@@ -271,23 +226,16 @@ pub fn read_month(v: &Value, date1904: bool) -> Result<Month, Bad> {
 pub fn read_whole(v: &Value) -> Result<i64, Bad> {
     let n = match v {
         Value::Number(n) | Value::DateSerial(n) => *n,
-        Value::Text(t) => t
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| Bad::Type("not a whole number".into()))?,
+        Value::Text(t) => t.trim().parse::<f64>().map_err(|_| Bad::Type("not a whole number".into()))?,
         Value::Bool(_) => return Err(Bad::Type("not a whole number".into())),
         Value::Error(e) => return Err(error_cell(e)),
         Value::Uncalculated => return Err(uncalculated()),
     };
     if !n.is_finite() || n.fract() != 0.0 {
-        return Err(Bad::Type(
-            "a whole number is required, not a fraction".into(),
-        ));
+        return Err(Bad::Type("a whole number is required, not a fraction".into()));
     }
     if n < 0.0 {
-        return Err(Bad::Type(
-            "a whole number of 0 or more is required, not a negative number".into(),
-        ));
+        return Err(Bad::Type("a whole number of 0 or more is required, not a negative number".into()));
     }
     if n > 1e12 {
         return Err(Bad::Type("the number is too large".into()));

@@ -116,21 +116,11 @@ fn supersede(checked: &mut [Checked]) {
             continue;
         }
         idx.sort_by(|&a, &b| {
-            (checked[b].meta.submitted_on, &checked[b].file)
-                .cmp(&(checked[a].meta.submitted_on, &checked[a].file))
+            (checked[b].meta.submitted_on, &checked[b].file).cmp(&(checked[a].meta.submitted_on, &checked[a].file))
         });
         let latest = checked[idx[0]].meta.submitted_on;
-        let tied: Vec<usize> = idx
-            .iter()
-            .copied()
-            .filter(|&i| checked[i].meta.submitted_on == latest)
-            .collect();
-        let names = |set: &[usize], checked: &[Checked]| {
-            set.iter()
-                .map(|&i| checked[i].file.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let tied: Vec<usize> = idx.iter().copied().filter(|&i| checked[i].meta.submitted_on == latest).collect();
+        let names = |set: &[usize], checked: &[Checked]| set.iter().map(|&i| checked[i].file.clone()).collect::<Vec<_>>().join(", ");
         if tied.len() > 1 {
             let all = names(&tied, checked);
             for &i in &tied {
@@ -148,10 +138,7 @@ fn supersede(checked: &mut [Checked]) {
             }
         }
         let winner = &checked[idx[0]];
-        let (wfile, wdate) = (
-            winner.file.clone(),
-            winner.meta.submitted_on.map(uk).unwrap_or_default(),
-        );
+        let (wfile, wdate) = (winner.file.clone(), winner.meta.submitted_on.map(uk).unwrap_or_default());
         for &i in idx.iter().filter(|i| !tied.contains(i)) {
             let c = &mut checked[i];
             c.issues.push(Issue::new(
@@ -168,9 +155,7 @@ fn supersede(checked: &mut [Checked]) {
 fn lost_people(checked: &mut [Checked], combined: &Combined) {
     let mut found: Vec<(usize, Issue)> = Vec::new();
     for ((scheme, month), &cur) in &combined.used {
-        let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else {
-            continue;
-        };
+        let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
         let end = month.prev().last_day();
         let (p, c) = (&checked[prev], &checked[cur]);
         for person in p.people.iter().filter(|x| x.active_at(end)) {
@@ -205,10 +190,7 @@ fn double_schemes(checked: &mut [Checked], combined: &Combined) {
     for ((_, month), &i) in &combined.used {
         for (k, p) in checked[i].people.iter().enumerate() {
             let start = p.date_adopted.max(month.first_day());
-            let end = p
-                .date_deselected
-                .unwrap_or(month.last_day())
-                .min(month.last_day());
+            let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
             if start <= end {
                 by_month
                     .entry(*month)
@@ -259,9 +241,7 @@ fn double_schemes(checked: &mut [Checked], combined: &Combined) {
 
 /// X05: an offence ref reported again with different values.
 fn changed_offences(checked: &mut [Checked]) {
-    let mut order: Vec<usize> = (0..checked.len())
-        .filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some())
-        .collect();
+    let mut order: Vec<usize> = (0..checked.len()).filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some()).collect();
     order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
     // Every offence of the usable returns, by key then in ledger order: each
     // is compared with the one before it of the same key.

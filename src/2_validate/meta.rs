@@ -33,33 +33,16 @@ pub fn read_meta(
     let label_col = sheet.cells.iter().map(|c| c.col).min().unwrap_or(0);
     let lookup = |label: &str| -> Option<Found<'_>> {
         let cell = sheet.cells.iter().find(|c| {
-            c.col == label_col
-                && matches!(&c.value, Value::Text(t) if t.trim().eq_ignore_ascii_case(label.trim()))
+            c.col == label_col && matches!(&c.value, Value::Text(t) if t.trim().eq_ignore_ascii_case(label.trim()))
         })?;
-        let value = sheet
-            .cells
-            .iter()
-            .find(|v| v.row == cell.row && v.col == label_col + 1)
-            .map(|v| &v.value);
-        Some(Found {
-            row0: cell.row,
-            col0: label_col + 1,
-            value,
-        })
+        let value = sheet.cells.iter().find(|v| v.row == cell.row && v.col == label_col + 1).map(|v| &v.value);
+        Some(Found { row0: cell.row, col0: label_col + 1, value })
     };
     let label = |key: &str| {
-        schema
-            .return_sheet
-            .fields
-            .iter()
-            .find(|f| f.key == key)
-            .map(|f| f.label.clone())
-            .unwrap_or_else(|| key.to_string())
+        schema.return_sheet.fields.iter().find(|f| f.key == key).map(|f| f.label.clone()).unwrap_or_else(|| key.to_string())
     };
     let mut issue = |rule: Rule, key: &str, at: Option<&Found<'_>>, msg: String| {
-        let mut i = Issue::new(rule, file, msg)
-            .sheet(sheet_name)
-            .column(&label(key));
+        let mut i = Issue::new(rule, file, msg).sheet(sheet_name).column(&label(key));
         if let Some(f) = at {
             i = i.at(f.row0, f.col0);
             if let Some(v) = f.value {
@@ -70,27 +53,14 @@ pub fn read_meta(
     };
     let present = |f: &Option<Found<'_>>| f.as_ref().is_some_and(|f| !cells::is_blank(f.value));
     let missing_msg = |key: &str| {
-        format!(
-            "{} is missing: put the label {:?} in column A and its value in column B",
-            label(key),
-            label(key)
-        )
+        format!("{} is missing: put the label {:?} in column A and its value in column B", label(key), label(key))
     };
-    let text_of = |f: &Option<Found<'_>>| {
-        f.as_ref()
-            .and_then(|f| f.value)
-            .and_then(|v| cells::read_text(v).ok())
-    };
+    let text_of = |f: &Option<Found<'_>>| f.as_ref().and_then(|f| f.value).and_then(|v| cells::read_text(v).ok());
 
     // Scheme code (R01).
     let code = lookup(&label("scheme_code"));
     let scheme = if !present(&code) {
-        issue(
-            Rule::R01,
-            "scheme_code",
-            code.as_ref(),
-            missing_msg("scheme_code"),
-        );
+        issue(Rule::R01, "scheme_code", code.as_ref(), missing_msg("scheme_code"));
         None
     } else {
         let text = text_of(&code).unwrap_or_default();
@@ -118,10 +88,7 @@ pub fn read_meta(
                 Rule::R05,
                 "scheme_name",
                 name.as_ref(),
-                format!(
-                    "the register names scheme {} {:?}; check the scheme code, or correct the name",
-                    s.code, s.name
-                ),
+                format!("the register names scheme {} {:?}; check the scheme code, or correct the name", s.code, s.name),
             );
         }
     }
@@ -132,18 +99,8 @@ pub fn read_meta(
         issue(Rule::R02, "period", period.as_ref(), missing_msg("period"));
     } else if let Some(v) = period.as_ref().and_then(|f| f.value) {
         match cells::read_month(v, date1904) {
-            Err(Bad::Type(why)) => issue(
-                Rule::R02,
-                "period",
-                period.as_ref(),
-                format!("Period is {why}"),
-            ),
-            Err(Bad::TooEarly) => issue(
-                Rule::R02,
-                "period",
-                period.as_ref(),
-                "Period is before 1900; write the month reported on".into(),
-            ),
+            Err(Bad::Type(why)) => issue(Rule::R02, "period", period.as_ref(), format!("Period is {why}")),
+            Err(Bad::TooEarly) => issue(Rule::R02, "period", period.as_ref(), "Period is before 1900; write the month reported on".into()),
             Ok(m) => {
                 meta.period = Some(m);
                 if let Some(s) = scheme {
@@ -167,26 +124,11 @@ pub fn read_meta(
     // Submitted on (R04).
     let sub = lookup(&label("submitted_on"));
     if !present(&sub) {
-        issue(
-            Rule::R04,
-            "submitted_on",
-            sub.as_ref(),
-            missing_msg("submitted_on"),
-        );
+        issue(Rule::R04, "submitted_on", sub.as_ref(), missing_msg("submitted_on"));
     } else if let Some(v) = sub.as_ref().and_then(|f| f.value) {
         match cells::read_date(v, date1904) {
-            Err(Bad::Type(why)) => issue(
-                Rule::R04,
-                "submitted_on",
-                sub.as_ref(),
-                format!("Submitted on is {why}"),
-            ),
-            Err(Bad::TooEarly) => issue(
-                Rule::R04,
-                "submitted_on",
-                sub.as_ref(),
-                "Submitted on is before 1900; write the date the return is sent".into(),
-            ),
+            Err(Bad::Type(why)) => issue(Rule::R04, "submitted_on", sub.as_ref(), format!("Submitted on is {why}")),
+            Err(Bad::TooEarly) => issue(Rule::R04, "submitted_on", sub.as_ref(), "Submitted on is before 1900; write the date the return is sent".into()),
             Ok(d) => {
                 meta.submitted_on = Some(d);
                 if let Some(p) = meta.period.filter(|p| d < p.first_day()) {

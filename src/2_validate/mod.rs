@@ -17,9 +17,7 @@ mod rows;
 mod rules;
 mod sheet;
 
-pub use cells::{
-    parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad,
-};
+pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
 pub use cross::{combine, Combined, LedgerEntry};
 pub use pnc::{check_letter, parse_pnc, Pnc};
 
@@ -244,12 +242,7 @@ pub fn check_each(
 /// `check_file`, with a panic in a reader (a bug, but possibly in a
 /// dependency, on a hostile file) turned into an F01 for that file alone, so
 /// one bad return cannot stop a whole run.
-fn check_file_guarded(
-    found: &Found,
-    schema: &Schema,
-    register: &Register,
-    opts: &Options,
-) -> Checked {
+fn check_file_guarded(found: &Found, schema: &Schema, register: &Register, opts: &Options) -> Checked {
     let run = std::panic::AssertUnwindSafe(|| check_file(found, schema, register, opts));
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         let mut c = empty(found);
@@ -293,8 +286,7 @@ pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) {
             .unwrap_or(usize::MAX)
     };
     for c in checked.iter_mut() {
-        c.issues
-            .sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
+        c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
     }
 }
 
@@ -321,12 +313,8 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     if opts.keep_sheets {
         c.sheets = book.sheets.iter().flatten().cloned().collect();
     }
-    let missing: Vec<&str> = wanted
-        .iter()
-        .zip(&book.sheets)
-        .filter(|(_, s)| s.is_none())
-        .map(|(n, _)| *n)
-        .collect();
+    let missing: Vec<&str> =
+        wanted.iter().zip(&book.sheets).filter(|(_, s)| s.is_none()).map(|(n, _)| *n).collect();
     for name in &missing {
         c.issues.push(Issue::new(
             Rule::F02,
@@ -339,31 +327,14 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     }
     let mut sheets = book.sheets.into_iter();
     let return_sheet = sheets.next().flatten();
-    c.meta = meta::read_meta(
-        return_sheet.as_ref(),
-        schema,
-        register,
-        &c.file,
-        book.date1904,
-        &mut c.issues,
-    );
+    c.meta = meta::read_meta(return_sheet.as_ref(), schema, register, &c.file, book.date1904, &mut c.issues);
     let ctx = rows::Ctx {
         file: &c.file,
         schema,
         period: c.meta.period,
         date1904: book.date1904,
-        first_month: c
-            .meta
-            .scheme
-            .as_deref()
-            .and_then(|s| register.get(s))
-            .map(|s| s.active_from),
-        pivot: c
-            .meta
-            .period
-            .or(c.meta.submitted_on.map(Month::of))
-            .map(|m| (m.year % 100) as u32)
-            .unwrap_or(99),
+        first_month: c.meta.scheme.as_deref().and_then(|s| register.get(s)).map(|s| s.active_from),
+        pivot: c.meta.period.or(c.meta.submitted_on.map(Month::of)).map(|m| (m.year % 100) as u32).unwrap_or(99),
     };
     let tables: Vec<_> = schema
         .sheets
@@ -377,10 +348,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     c.listed_ids = out.listed_ids;
     c.cohort = out.cohort;
     c.offence_rows = out.offence_rows;
-    let rejected = c
-        .issues
-        .iter()
-        .any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));
+    let rejected = c.issues.iter().any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));
     if rejected {
         c.reject();
     } else if c.rows().excluded > 0 {

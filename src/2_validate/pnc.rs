@@ -66,8 +66,7 @@ pub fn check_letter(year: u32, serial: u32) -> char {
 /// is wrong, for a C04 message.
 pub fn parse_pnc(raw: &str, pivot: u32) -> Result<Pnc, String> {
     let s = raw.trim().to_ascii_uppercase();
-    let form =
-        "a PNC ID looks like 2001/0123456F (year, slash, serial of up to 7 digits, check letter)";
+    let form = "a PNC ID looks like 2001/0123456F (year, slash, serial of up to 7 digits, check letter)";
     let (year_txt, rest) = match s.split_once('/') {
         Some((y, r)) => (y.to_string(), r.to_string()),
         None => {
@@ -83,9 +82,7 @@ pub fn parse_pnc(raw: &str, pivot: u32) -> Result<Pnc, String> {
             (s[..split].to_string(), s[split..].to_string())
         }
     };
-    if !(year_txt.len() == 2 || year_txt.len() == 4)
-        || !year_txt.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !(year_txt.len() == 2 || year_txt.len() == 4) || !year_txt.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("the year must be 2 or 4 digits; {form}"));
     }
     let Some(letter) = rest.chars().last().filter(char::is_ascii_alphabetic) else {
@@ -95,12 +92,8 @@ pub fn parse_pnc(raw: &str, pivot: u32) -> Result<Pnc, String> {
     if digits.is_empty() || digits.len() > 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("the serial must be 1 to 7 digits; {form}"));
     }
-    let serial: u32 = digits
-        .parse()
-        .map_err(|_| format!("not a PNC ID; {form}"))?;
-    let mut year: u32 = year_txt
-        .parse()
-        .map_err(|_| format!("not a PNC ID; {form}"))?;
+    let serial: u32 = digits.parse().map_err(|_| format!("not a PNC ID; {form}"))?;
+    let mut year: u32 = year_txt.parse().map_err(|_| format!("not a PNC ID; {form}"))?;
     if year_txt.len() == 2 {
         year += if year > pivot { 1900 } else { 2000 };
     }
@@ -157,17 +150,10 @@ mod tests {
 
     #[test]
     fn malformed_ids_say_why() {
-        assert!(parse_pnc("2001/0123456G", 8)
-            .unwrap_err()
-            .contains("check letter G"));
-        assert!(
-            parse_pnc("0112345F", 8).is_err(),
-            "short serial without slash"
-        );
+        assert!(parse_pnc("2001/0123456G", 8).unwrap_err().contains("check letter G"));
+        assert!(parse_pnc("0112345F", 8).is_err(), "short serial without slash");
         assert!(parse_pnc("2001/01234567F", 8).is_err(), "8-digit serial");
-        assert!(parse_pnc("2001/0123456", 8)
-            .unwrap_err()
-            .contains("check letter is missing"));
+        assert!(parse_pnc("2001/0123456", 8).unwrap_err().contains("check letter is missing"));
         assert!(parse_pnc("201/0123456F", 8).is_err());
         assert!(parse_pnc("", 8).is_err());
         assert!(parse_pnc("é0123456789", 8).is_err());

@@ -94,24 +94,9 @@ pub(super) struct Place<'a> {
 }
 
 impl Place<'_> {
-    pub(super) fn issue(
-        &self,
-        rule: Rule,
-        row0: u32,
-        col: usize,
-        value: Option<&Value>,
-        msg: String,
-    ) -> Issue {
-        let header = self
-            .spec
-            .columns
-            .get(col)
-            .map(|c| c.header.as_str())
-            .unwrap_or("");
-        let mut i = Issue::new(rule, self.ctx.file, msg)
-            .sheet(&self.table.sheet)
-            .column(header)
-            .row(row0);
+    pub(super) fn issue(&self, rule: Rule, row0: u32, col: usize, value: Option<&Value>, msg: String) -> Issue {
+        let header = self.spec.columns.get(col).map(|c| c.header.as_str()).unwrap_or("");
+        let mut i = Issue::new(rule, self.ctx.file, msg).sheet(&self.table.sheet).column(header).row(row0);
         if let Some(c) = self.table.cols.get(col).copied().flatten() {
             i = i.at(row0, c);
         }
@@ -145,8 +130,7 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         cohort: Counts::default(),
         offence_rows: Counts::default(),
     };
-    let (Some(cspec), Some(ospec)) = (ctx.schema.sheet("cohort"), ctx.schema.sheet("offences"))
-    else {
+    let (Some(cspec), Some(ospec)) = (ctx.schema.sheet("cohort"), ctx.schema.sheet("offences")) else {
         return out;
     };
     let mut tables = tables.into_iter();
@@ -155,16 +139,8 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
     // Cohort.
     let mut crecs = Vec::new();
     if let Some(t) = &ctable {
-        let place = Place {
-            ctx,
-            spec: cspec,
-            table: t,
-        };
-        crecs = t
-            .rows
-            .iter()
-            .map(|r| read_record(&place, r, issues))
-            .collect();
+        let place = Place { ctx, spec: cspec, table: t };
+        crecs = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
         rules::cohort_rules(&place, &t.rows, &mut crecs, issues);
         out.listed_ids = crecs
             .iter()
@@ -180,16 +156,8 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
 
     // Offences.
     if let Some(t) = &otable {
-        let place = Place {
-            ctx,
-            spec: ospec,
-            table: t,
-        };
-        let mut orecs: Vec<Record> = t
-            .rows
-            .iter()
-            .map(|r| read_record(&place, r, issues))
-            .collect();
+        let place = Place { ctx, spec: ospec, table: t };
+        let mut orecs: Vec<Record> = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
         let cohort = ctable.as_ref().map(|_| (&crecs, cspec));
         rules::offence_rules(&place, &t.rows, &mut orecs, cohort, issues);
         for r in orecs.iter().filter(|r| !r.excluded) {
@@ -203,11 +171,7 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
 
 fn counts(recs: &[Record]) -> Counts {
     let excluded = recs.iter().filter(|r| r.excluded).count() as u32;
-    Counts {
-        read: recs.len() as u32,
-        accepted: recs.len() as u32 - excluded,
-        excluded,
-    }
+    Counts { read: recs.len() as u32, accepted: recs.len() as u32 - excluded, excluded }
 }
 
 /// The schema-driven checks of one row: type, code list, required,
@@ -216,12 +180,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
     let ctx = place.ctx;
     let spec = place.spec;
     let n = spec.columns.len();
-    let mut rec = Record {
-        row0: raw.row0,
-        vals: vec![None; n],
-        bad: vec![false; n],
-        excluded: false,
-    };
+    let mut rec = Record { row0: raw.row0, vals: vec![None; n], bad: vec![false; n], excluded: false };
     let mut err = |rec: &mut Record, issue: Issue| {
         rec.excluded = true;
         issues.push(issue);
@@ -234,9 +193,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
         let Some(v) = cell else { continue };
         let what = |why: String| format!("{}: {why}", col.header);
         let parsed = match col.col_type {
-            ColType::Text | ColType::Month => cells::read_text(v)
-                .map(Parsed::Text)
-                .map_err(|b| (Rule::C02, bad_text(b))),
+            ColType::Text | ColType::Month => cells::read_text(v).map(Parsed::Text).map_err(|b| (Rule::C02, bad_text(b))),
             ColType::Pnc => match cells::read_text(v) {
                 Ok(t) => parse_pnc(&t, ctx.pivot)
                     .map(Parsed::Pnc)
@@ -245,15 +202,10 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
             },
             ColType::Date => match cells::read_date(v, ctx.date1904) {
                 Ok(d) => Ok(Parsed::Date(d)),
-                Err(Bad::TooEarly) => Err((
-                    Rule::C05,
-                    "the date is before 1 January 1900; correct the year".to_string(),
-                )),
+                Err(Bad::TooEarly) => Err((Rule::C05, "the date is before 1 January 1900; correct the year".to_string())),
                 Err(b) => Err((Rule::C02, bad_text(b))),
             },
-            ColType::Whole => cells::read_whole(v)
-                .map(Parsed::Whole)
-                .map_err(|b| (Rule::C02, bad_text(b))),
+            ColType::Whole => cells::read_whole(v).map(Parsed::Whole).map_err(|b| (Rule::C02, bad_text(b))),
             ColType::Code => match ctx.schema.list_of(col) {
                 Some(list) => match cells::read_code(v, list) {
                     Ok(Some(code)) => Ok(Parsed::Code(code)),
@@ -279,34 +231,19 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
             continue; // an absent required column is F03; an absent optional one reads blank
         }
         if col.required == Required::Yes && !present(i) {
-            let issue = place.issue(
-                Rule::C01,
-                raw.row0,
-                i,
-                None,
-                format!("{} is required; fill it in", col.header),
-            );
+            let issue = place.issue(Rule::C01, raw.row0, i, None, format!("{} is required; fill it in", col.header));
             err(&mut rec, issue);
         }
         if let Some(cond) = &col.required_when {
             if !present(i) && holds(cond, &rec, &present) {
-                let msg = format!(
-                    "{} is required when {}; fill it in",
-                    col.header,
-                    describe(cond, spec)
-                );
+                let msg = format!("{} is required when {}; fill it in", col.header, describe(cond, spec));
                 let issue = place.issue(Rule::C07, raw.row0, i, None, msg);
                 err(&mut rec, issue);
             }
         }
         if let Some(cond) = &col.blank_when {
             if present(i) && holds(cond, &rec, &present) {
-                let msg = format!(
-                    "{} must be blank when {}; clear it, or correct {}",
-                    col.header,
-                    describe(cond, spec),
-                    spec.columns[cond.col].header
-                );
+                let msg = format!("{} must be blank when {}; clear it, or correct {}", col.header, describe(cond, spec), spec.columns[cond.col].header);
                 let issue = place.issue(Rule::C07, raw.row0, i, raw.cells[i].as_ref(), msg);
                 err(&mut rec, issue);
             }
@@ -352,11 +289,7 @@ fn bad_text(b: Bad) -> String {
 
 fn code_help(list: &schema::CodeList) -> String {
     let codes: Vec<&str> = list.codes().collect();
-    format!(
-        "not a code of the {} list; use one of {}",
-        list.name.replace('_', " "),
-        codes.join(", ")
-    )
+    format!("not a code of the {} list; use one of {}", list.name.replace('_', " "), codes.join(", "))
 }
 
 /// Does a condition hold? Unknown (its column unreadable) counts as no.
@@ -370,8 +303,7 @@ fn holds(cond: &Condition, rec: &Record, present: &dyn Fn(usize) -> bool) -> boo
     if cond.is_present {
         return present(cond.col);
     }
-    rec.text(cond.col)
-        .is_some_and(|v| cond.in_codes.iter().any(|c| c == v))
+    rec.text(cond.col).is_some_and(|v| cond.in_codes.iter().any(|c| c == v))
 }
 
 fn describe(cond: &Condition, spec: &schema::Sheet) -> String {

@@ -10,21 +10,11 @@ use crate::schema;
 use std::collections::HashMap;
 
 /// Ages (C05), Q01, Q02 and duplicate PPO IDs (D01).
-pub(super) fn cohort_rules(
-    place: &Place<'_>,
-    raws: &[RawRow],
-    recs: &mut [Record],
-    issues: &mut Vec<Issue>,
-) {
+pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Record], issues: &mut Vec<Issue>) {
     let ctx = place.ctx;
     let spec = place.spec;
-    let (id, dob, strand, status, om) = (
-        idx(spec, "ppo_id"),
-        idx(spec, "date_of_birth"),
-        idx(spec, "strand"),
-        idx(spec, "status"),
-        idx(spec, "offender_manager"),
-    );
+    let (id, dob, strand, status, om) =
+        (idx(spec, "ppo_id"), idx(spec, "date_of_birth"), idx(spec, "strand"), idx(spec, "status"), idx(spec, "offender_manager"));
     let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
     for (k, rec) in recs.iter_mut().enumerate() {
         let age = match (rec.date(dob), ctx.period) {
@@ -49,14 +39,7 @@ pub(super) fn cohort_rules(
                 let msg = if s == "PD" {
                     format!("a Prevent & Deter member aged {a} (18 or over); allowed, but check the strand")
                 } else {
-                    format!(
-                        "a {} member aged {a} (under 18); allowed, but check the strand",
-                        if s == "CC" {
-                            "Catch & Convict"
-                        } else {
-                            "Rehabilitate & Resettle"
-                        }
-                    )
+                    format!("a {} member aged {a} (under 18); allowed, but check the strand", if s == "CC" { "Catch & Convict" } else { "Rehabilitate & Resettle" })
                 };
                 issues.push(place.issue(Rule::Q02, rec.row0, strand, cell(k, strand), msg));
             }
@@ -130,12 +113,8 @@ pub(super) fn offence_rules(
     issues: &mut Vec<Issue>,
 ) {
     let spec = place.spec;
-    let (id, oref, outcome, recorded) = (
-        idx(spec, "ppo_id"),
-        idx(spec, "offence_ref"),
-        idx(spec, "outcome_date"),
-        idx(spec, "recorded_date"),
-    );
+    let (id, oref, outcome, recorded) =
+        (idx(spec, "ppo_id"), idx(spec, "offence_ref"), idx(spec, "outcome_date"), idx(spec, "recorded_date"));
     let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
     let key = |r: &Record| Some((r.pnc(id)?, r.text(oref)?.to_string()));
     duplicates(
@@ -179,9 +158,7 @@ pub(super) fn offence_rules(
         None => (&empty, None),
     };
     for (k, rec) in recs.iter().enumerate() {
-        let (Some(o), Some(r)) = (rec.date(outcome), rec.date(recorded)) else {
-            continue;
-        };
+        let (Some(o), Some(r)) = (rec.date(outcome), rec.date(recorded)) else { continue };
         let history = cspec.is_some_and(|cs| adoption_history(place.ctx, rec, spec, crecs, cs));
         let days = (r - o).num_days();
         if !history && days > 7 {
@@ -199,16 +176,8 @@ pub(super) fn offence_rules(
 /// §10: an offence whose Outcome date is before the person's Date adopted on
 /// the same return, or any offence before the first day of the return for
 /// the scheme's first active month.
-pub(super) fn adoption_history(
-    ctx: &Ctx<'_>,
-    rec: &Record,
-    ospec: &schema::Sheet,
-    crecs: &[Record],
-    cspec: &schema::Sheet,
-) -> bool {
-    let Some(outcome) = rec.date(idx(ospec, "outcome_date")) else {
-        return false;
-    };
+pub(super) fn adoption_history(ctx: &Ctx<'_>, rec: &Record, ospec: &schema::Sheet, crecs: &[Record], cspec: &schema::Sheet) -> bool {
+    let Some(outcome) = rec.date(idx(ospec, "outcome_date")) else { return false };
     if let (Some(p), Some(first)) = (ctx.period, ctx.first_month) {
         if p == first && outcome < p.first_day() {
             return true;
@@ -222,3 +191,4 @@ pub(super) fn adoption_history(
         .and_then(|c| c.date(adopted))
         .is_some_and(|a| outcome < a)
 }
+

@@ -20,23 +20,14 @@ pub struct Table {
     pub rows: Vec<RawRow>,
 }
 
-pub fn read_table(
-    sheet: &SheetCells,
-    spec: &schema::Sheet,
-    file: &str,
-    issues: &mut Vec<Issue>,
-) -> Table {
+pub fn read_table(sheet: &SheetCells, spec: &schema::Sheet, file: &str, issues: &mut Vec<Issue>) -> Table {
     let blank = |v: &Value| cells::is_blank(Some(v));
     let header_row = sheet.cells.iter().find(|c| !blank(&c.value)).map(|c| c.row);
     let mut cols: Vec<Option<u32>> = vec![None; spec.columns.len()];
     // Sheet column -> schema column, for the data rows.
     let mut by_sheet_col: Vec<(u32, usize)> = Vec::new();
     if let Some(hr) = header_row {
-        for cell in sheet
-            .cells
-            .iter()
-            .filter(|c| c.row == hr && !blank(&c.value))
-        {
+        for cell in sheet.cells.iter().filter(|c| c.row == hr && !blank(&c.value)) {
             let text = cells::shown(&cell.value);
             match spec.columns.iter().position(|col| col.header.trim().eq_ignore_ascii_case(text.trim())) {
                 Some(i) if cols[i].is_some() => {
@@ -119,9 +110,5 @@ pub fn read_table(
         }
         flush(&mut cur);
     }
-    Table {
-        sheet: spec.name.clone(),
-        cols,
-        rows,
-    }
+    Table { sheet: spec.name.clone(), cols, rows }
 }

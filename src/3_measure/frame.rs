@@ -22,10 +22,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(names: &[&str]) -> Table {
-        Table {
-            cols: names.iter().map(|n| (n.to_string(), Vec::new())).collect(),
-            ..Table::default()
-        }
+        Table { cols: names.iter().map(|n| (n.to_string(), Vec::new())).collect(), ..Table::default() }
     }
 
     fn name_id(&mut self, name: &str) -> u32 {
@@ -143,30 +140,16 @@ fn to_frame(t: &Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
 fn group(df: &DataFrame, key: &str, want: &Wanted<'_>) -> PolarsResult<Vec<(u32, Stats)>> {
     let mut aggs = Vec::new();
     for s in want.sums {
-        aggs.push(
-            col(format!("c_{s}"))
-                .sum()
-                .cast(DataType::Float64)
-                .alias(format!("s_{s}")),
-        );
+        aggs.push(col(format!("c_{s}")).sum().cast(DataType::Float64).alias(format!("s_{s}")));
     }
     for h in want.heads {
         aggs.push(
-            col("__ppo")
-                .filter(col(format!("c_{h}")).gt(lit(0.0)))
-                .n_unique()
-                .cast(DataType::Float64)
-                .alias(format!("h_{h}")),
+            col("__ppo").filter(col(format!("c_{h}")).gt(lit(0.0))).n_unique().cast(DataType::Float64).alias(format!("h_{h}")),
         );
     }
     for m in want.medians {
         aggs.push(col(format!("c_{m}")).median().alias(format!("m_{m}")));
-        aggs.push(
-            col(format!("c_{m}"))
-                .count()
-                .cast(DataType::Float64)
-                .alias(format!("n_{m}")),
-        );
+        aggs.push(col(format!("c_{m}")).count().cast(DataType::Float64).alias(format!("n_{m}")));
     }
     let out = df
         .clone()
@@ -182,21 +165,13 @@ fn group(df: &DataFrame, key: &str, want: &Wanted<'_>) -> PolarsResult<Vec<(u32,
     for i in 0..out.height() {
         let mut st = Stats::default();
         for s in want.sums {
-            st.sums
-                .insert(s.to_string(), get(&format!("s_{s}"), i)?.unwrap_or(0.0));
+            st.sums.insert(s.to_string(), get(&format!("s_{s}"), i)?.unwrap_or(0.0));
         }
         for h in want.heads {
-            st.heads
-                .insert(h.to_string(), get(&format!("h_{h}"), i)?.unwrap_or(0.0));
+            st.heads.insert(h.to_string(), get(&format!("h_{h}"), i)?.unwrap_or(0.0));
         }
         for m in want.medians {
-            st.medians.insert(
-                m.to_string(),
-                (
-                    get(&format!("m_{m}"), i)?,
-                    get(&format!("n_{m}"), i)?.unwrap_or(0.0),
-                ),
-            );
+            st.medians.insert(m.to_string(), (get(&format!("m_{m}"), i)?, get(&format!("n_{m}"), i)?.unwrap_or(0.0)));
         }
         result.push((keys.get(i).unwrap_or_default(), st));
     }
@@ -221,27 +196,11 @@ mod tests {
         };
         let a = aggregate(&t, &want).unwrap();
         assert_eq!(a["scheme:B"].sum("active"), 1.0);
-        assert_eq!(
-            a["region:London"].sum("active"),
-            2.0,
-            "sums add the schemes"
-        );
-        assert_eq!(
-            a["region:London"].head("active"),
-            1.0,
-            "heads count each PPO once"
-        );
+        assert_eq!(a["region:London"].sum("active"), 2.0, "sums add the schemes");
+        assert_eq!(a["region:London"].head("active"), 1.0, "heads count each PPO once");
         assert_eq!(a["national"].head("active"), 2.0);
-        assert_eq!(
-            a["region:London"].median("days"),
-            (Some(15.0), 2.0),
-            "even count: mean of the middle two"
-        );
-        assert_eq!(
-            a["national"].median("days"),
-            (Some(10.0), 3.0),
-            "pooled cases"
-        );
+        assert_eq!(a["region:London"].median("days"), (Some(15.0), 2.0), "even count: mean of the middle two");
+        assert_eq!(a["national"].median("days"), (Some(10.0), 3.0), "pooled cases");
         assert_eq!(a["scheme:A"].median("days"), (Some(10.0), 1.0));
     }
 }

@@ -25,19 +25,14 @@ pub fn is_count(measure: &str) -> bool {
         || (measure.starts_with("offences_") && !measure.ends_with("_pct"))
         || matches!(measure, "adopted" | "throughput" | "ppos_with_offence");
     let ni30 = measure.starts_with("ni30_")
-        && (measure.ends_with("_cohort")
-            || measure.ends_with("cohort_deselected")
-            || measure.ends_with("followup_offences")
-            || measure.ends_with("_baseline_offences"))
+        && (measure.ends_with("_cohort") || measure.ends_with("cohort_deselected") || measure.ends_with("followup_offences") || measure.ends_with("_baseline_offences"))
         && !measure.contains("rolling_baseline");
     people || ni30
 }
 
 /// Rates whose numerator is itself a count of people or offences.
 pub fn numerator_is_count(measure: &str) -> bool {
-    (measure.ends_with("_pct") && !measure.contains("reduction"))
-        || measure.ends_with("per_ppo")
-        || measure.ends_with("per_reoffender")
+    (measure.ends_with("_pct") && !measure.contains("reduction")) || measure.ends_with("per_ppo") || measure.ends_with("per_reoffender")
 }
 
 /// Where a row goes: level, code and name.
@@ -53,41 +48,22 @@ pub struct Area {
 pub fn areas(schemes: &[&Scheme], cfg: &Config) -> Vec<Area> {
     let mut out: Vec<Area> = schemes
         .iter()
-        .map(|s| Area {
-            level: Level::Scheme,
-            code: s.code.clone(),
-            name: s.name.clone(),
-            key: format!("scheme:{}", s.code),
-        })
+        .map(|s| Area { level: Level::Scheme, code: s.code.clone(), name: s.name.clone(), key: format!("scheme:{}", s.code) })
         .collect();
     for r in REGIONS {
         if schemes.iter().any(|s| s.region == r) {
-            out.push(Area {
-                level: Level::Region,
-                code: r.to_string(),
-                name: r.to_string(),
-                key: format!("region:{r}"),
-            });
+            out.push(Area { level: Level::Region, code: r.to_string(), name: r.to_string(), key: format!("region:{r}") });
         }
     }
     if cfg.region.is_none() {
-        out.push(Area {
-            level: Level::National,
-            code: "national".into(),
-            name: "England and Wales".into(),
-            key: "national".into(),
-        });
+        out.push(Area { level: Level::National, code: "national".into(), name: "England and Wales".into(), key: "national".into() });
     }
     out
 }
 
 /// M2's band for a scheme with `n` in the group (§4.2, §10).
 pub fn band_status(s: &Scheme, n: f64) -> &'static str {
-    let (def_min, def_max) = if s.bcus >= 2 {
-        (60.0, Some(100.0))
-    } else {
-        (15.0, None)
-    };
+    let (def_min, def_max) = if s.bcus >= 2 { (60.0, Some(100.0)) } else { (15.0, None) };
     if s.cohort_min.is_none() && s.cohort_max.is_none() && s.bcus < 2 {
         return if n < 15.0 {
             "BELOW_MINIMUM"
@@ -204,12 +180,7 @@ pub fn rows(
         let p = people.get(&area.key).unwrap_or(&empty);
         let l = listed.get(&area.key).unwrap_or(&empty);
         let o = offences.get(&area.key).unwrap_or(&empty);
-        let mut w = Writer {
-            cfg,
-            area: &area,
-            usable,
-            out: &mut out,
-        };
+        let mut w = Writer { cfg, area: &area, usable, out: &mut out };
         // M1
         w.count("cohort_active", p.head("group"));
         w.count("cohort_active_cc", p.head("cc"));
@@ -224,10 +195,7 @@ pub fn rows(
                 }
             }
         } else {
-            w.always_count(
-                "schemes_below_minimum",
-                below.get(&area.key).copied().unwrap_or(0.0),
-            );
+            w.always_count("schemes_below_minimum", below.get(&area.key).copied().unwrap_or(0.0));
         }
         // M3
         w.count("adopted", l.sum("adopted"));
@@ -236,10 +204,7 @@ pub fn rows(
             let name = format!("deselected_{}", r.to_lowercase());
             w.count(&name, l.sum(&name));
         }
-        w.always_count(
-            "throughput",
-            seen.get(&area.key).map(|s| s.head("seen")).unwrap_or(0.0),
-        );
+        w.always_count("throughput", seen.get(&area.key).map(|s| s.head("seen")).unwrap_or(0.0));
         // M4
         for c in codes(input, "status") {
             let name = format!("status_{}", c.to_lowercase());
@@ -247,11 +212,7 @@ pub fn rows(
         }
         w.rate("custody_pct", p.sum("custody"), p.sum("active"));
         // M5, M6, M7
-        w.rate(
-            "offender_manager_pct",
-            p.sum("statutory_om"),
-            p.sum("statutory"),
-        );
+        w.rate("offender_manager_pct", p.sum("statutory_om"), p.sum("statutory"));
         w.rate("assessment_8wk_pct", p.sum("m6_num"), p.sum("m6_den"));
         w.rate("drug_misuser_pct", p.sum("drug_y"), p.sum("active"));
         w.rate("drug_treatment_pct", p.sum("treat_y"), p.sum("drug_y"));
@@ -262,27 +223,15 @@ pub fn rows(
             let name = format!("offences_{}", c.to_lowercase());
             w.count(&name, o.sum(&name));
         }
-        w.rate(
-            "offences_custody_pct",
-            o.sum("convtic_custody"),
-            o.sum("convtic"),
-        );
+        w.rate("offences_custody_pct", o.sum("convtic_custody"), o.sum("convtic"));
         // M9
         let (median, cases) = o.median("charge_days");
         w.median("charge_to_outcome_median_days", median, cases);
         w.rate("recorded_within_7_days_pct", o.sum("within7"), o.sum("off"));
         // M10
         // Total days, divided once: the numerator is the total months.
-        w.mean(
-            "time_on_scheme_mean_months",
-            p.sum("days_on") / DAYS_PER_MONTH,
-            p.sum("active"),
-        );
-        w.mean(
-            "time_on_scheme_mean_months_deselected",
-            l.sum("days_desel") / DAYS_PER_MONTH,
-            l.sum("deselected"),
-        );
+        w.mean("time_on_scheme_mean_months", p.sum("days_on") / DAYS_PER_MONTH, p.sum("active"));
+        w.mean("time_on_scheme_mean_months_deselected", l.sum("days_desel") / DAYS_PER_MONTH, l.sum("deselected"));
         // M11
         w.mean("mean_age", p.sum("age"), p.sum("active"));
         for (band, _, _) in AGE_BANDS {
@@ -299,24 +248,14 @@ pub fn rows(
         }
         // M12
         let r = rets.get(&area.key).unwrap_or(&empty);
-        for c in [
-            "expected", "received", "on_time", "late", "rejected", "missing",
-        ] {
+        for c in ["expected", "received", "on_time", "late", "rejected", "missing"] {
             w.always_count(&format!("returns_{c}"), r.sum(c));
         }
         // M13, M14
         w.count("selection_score_total", p.sum("score"));
         w.mean("selection_score_mean", p.sum("score"), p.sum("score_has"));
-        w.rate(
-            "accommodation_settled_pct",
-            p.sum("accom_settled"),
-            p.sum("accom_known"),
-        );
-        w.rate(
-            "ete_employed_pct",
-            p.sum("ete_employed"),
-            p.sum("ete_known"),
-        );
+        w.rate("accommodation_settled_pct", p.sum("accom_settled"), p.sum("accom_known"));
+        w.rate("ete_employed_pct", p.sum("ete_employed"), p.sum("ete_known"));
     }
     Ok(out)
 }

@@ -37,14 +37,7 @@ pub struct Config {
 
 impl Config {
     pub fn new(period: Month) -> Config {
-        Config {
-            period,
-            region: None,
-            ni30_year: None,
-            ni30_cautions: true,
-            due_weekday: 6,
-            suppress: None,
-        }
+        Config { period, region: None, ni30_year: None, ni30_cautions: true, due_weekday: 6, suppress: None }
     }
 }
 
@@ -156,31 +149,10 @@ fn compute_detail(input: &Input<'_>, cfg: &Config, detail: Detail) -> Result<Vec
     let schemes = tables::schemes_in_scope(input, cfg);
     let mut rows = headline::rows(input, cfg, &schemes, detail)?;
     rows.extend(ni30::rows(input, cfg, &schemes)?);
-    let region_rank = |name: &str| {
-        REGIONS
-            .iter()
-            .position(|r| *r == name)
-            .unwrap_or(REGIONS.len())
-    };
+    let region_rank = |name: &str| REGIONS.iter().position(|r| *r == name).unwrap_or(REGIONS.len());
     rows.sort_by(|a, b| {
-        let ka = (
-            a.level,
-            if a.level == Level::Region {
-                region_rank(&a.area_code)
-            } else {
-                0
-            },
-            &a.area_code,
-        );
-        let kb = (
-            b.level,
-            if b.level == Level::Region {
-                region_rank(&b.area_code)
-            } else {
-                0
-            },
-            &b.area_code,
-        );
+        let ka = (a.level, if a.level == Level::Region { region_rank(&a.area_code) } else { 0 }, &a.area_code);
+        let kb = (b.level, if b.level == Level::Region { region_rank(&b.area_code) } else { 0 }, &b.area_code);
         ka.cmp(&kb)
     });
     // Stable sort: within an area, measures stay in the order they were made.
@@ -200,9 +172,7 @@ fn suppress(r: &mut Measure, n: f64) {
     }
     let small = |v: Option<f64>| v.is_some_and(|v| v < n);
     let hide = match (&r.value, r.numerator, r.denominator) {
-        (_, num, Some(den)) => {
-            small(Some(den)) || (headline::numerator_is_count(&r.measure) && small(num))
-        }
+        (_, num, Some(den)) => small(Some(den)) || (headline::numerator_is_count(&r.measure) && small(num)),
         (Value::Num(v), None, None) => headline::is_count(&r.measure) && *v < n,
         _ => false,
     };

@@ -20,22 +20,13 @@ use std::collections::HashMap;
 /// The years shown for month P: (Y, row-name prefix).
 pub fn years(input: &Input<'_>, cfg: &Config) -> Vec<(i32, &'static str)> {
     let p = cfg.period;
-    let has_snapshot = |y: i32| {
-        input
-            .combined
-            .used
-            .keys()
-            .any(|(_, m)| *m == Month { year: y, month: 2 })
-    };
+    let has_snapshot = |y: i32| input.combined.used.keys().any(|(_, m)| *m == Month { year: y, month: 2 });
     let mut out = Vec::new();
     match cfg.ni30_year {
         Some(y) => out.push((y, "ni30_")),
         None => {
             out.push((if p.month >= 4 { p.year } else { p.year - 1 }, "ni30_"));
-            out.push((
-                if p.month >= 9 { p.year - 1 } else { p.year - 2 },
-                "ni30_outturn_",
-            ));
+            out.push((if p.month >= 9 { p.year - 1 } else { p.year - 2 }, "ni30_outturn_"));
         }
     }
     out.retain(|(y, _)| has_snapshot(*y));
@@ -49,17 +40,12 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// Six calendar months after a window's last day: 31 March + 6 months is
 /// 30 September; 30 September + 6 months is 30 March.
 fn proven_by(window_end: NaiveDate) -> NaiveDate {
-    window_end
-        .checked_add_months(chrono::Months::new(6))
-        .unwrap_or(NaiveDate::MAX)
+    window_end.checked_add_months(chrono::Months::new(6)).unwrap_or(NaiveDate::MAX)
 }
 
 /// Does an offence committed from `from` to `to` count, proven by `by` (§5)?
 fn counts_in(o: &Offence, from: NaiveDate, to: NaiveDate, by: NaiveDate, cautions: bool) -> bool {
-    o.offence_date >= from
-        && o.offence_date <= to
-        && o.outcome_date <= by
-        && (cautions || o.outcome != "CAUTION")
+    o.offence_date >= from && o.offence_date <= to && o.outcome_date <= by && (cautions || o.outcome != "CAUTION")
 }
 
 /// The offences NI 30 counts: the ledger (sorted by PPO ID), or the
@@ -135,15 +121,8 @@ fn year_rows(
 ) -> Result<(), String> {
     let feb = Month { year: y, month: 2 };
     let snapshot = feb.first_day();
-    let cap = cfg.period.min(Month {
-        year: y + 1,
-        month: 3,
-    });
-    let complete = cfg.period
-        >= Month {
-            year: y + 1,
-            month: 9,
-        };
+    let cap = cfg.period.min(Month { year: y + 1, month: 3 });
+    let complete = cfg.period >= Month { year: y + 1, month: 9 };
     let m = (cfg.period.index() - Month { year: y, month: 4 }.index() + 1).clamp(0, 12);
     let (base_from, base_to) = (date(y - 2, 10, 1), date(y - 1, 9, 30));
     let (fu_from, fu_to) = (date(y, 4, 1), date(y + 1, 3, 31));
@@ -234,56 +213,31 @@ fn year_rows(
         }
     }
     let cols = ["member", "b", "f", "reoff", "fm", "desel", "has_return"];
-    let agg = aggregate(
-        &table,
-        &Wanted {
-            sums: &cols,
-            ..Default::default()
-        },
-    )?;
+    let agg = aggregate(&table, &Wanted { sums: &cols, ..Default::default() })?;
     let empty = Default::default();
     for area in areas(&in_year, cfg) {
         let st = agg.get(&area.key).unwrap_or(&empty);
-        let scheme = in_year
-            .iter()
-            .find(|s| area.level == Level::Scheme && s.code == area.code);
+        let scheme = in_year.iter().find(|s| area.level == Level::Scheme && s.code == area.code);
         let available = st.sum("has_return") > 0.0;
-        let mut push =
-            |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
-                let (value, num, den, flag) = if available || name == "year" {
-                    (value, num, den, flag)
-                } else {
-                    (Value::Empty, None, None, Flag::X)
-                };
-                out.push(Measure {
-                    period: cfg.period,
-                    level: area.level,
-                    area_code: area.code.clone(),
-                    area_name: area.name.clone(),
-                    measure: format!("{prefix}{name}"),
-                    value,
-                    numerator: num,
-                    denominator: den,
-                    flag,
-                });
-            };
-        let (cohort, b, f, reoff, fm) = (
-            st.sum("member"),
-            st.sum("b"),
-            st.sum("f"),
-            st.sum("reoff"),
-            st.sum("fm"),
-        );
+        let mut push = |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
+            let (value, num, den, flag) = if available || name == "year" { (value, num, den, flag) } else { (Value::Empty, None, None, Flag::X) };
+            out.push(Measure {
+                period: cfg.period,
+                level: area.level,
+                area_code: area.code.clone(),
+                area_name: area.name.clone(),
+                measure: format!("{prefix}{name}"),
+                value,
+                numerator: num,
+                denominator: den,
+                flag,
+            });
+        };
+        let (cohort, b, f, reoff, fm) = (st.sum("member"), st.sum("b"), st.sum("f"), st.sum("reoff"), st.sum("fm"));
         push("year", Value::Num(f64::from(y)), None, None, Flag::None);
         push("cohort", Value::Num(cohort), None, None, Flag::None);
         push("baseline_offences", Value::Num(b), None, None, Flag::None);
-        push(
-            "cohort_deselected",
-            Value::Num(st.sum("desel")),
-            None,
-            None,
-            Flag::None,
-        );
+        push("cohort_deselected", Value::Num(st.sum("desel")), None, None, Flag::None);
         let target = scheme.and_then(|s| s.ni30_target_pct);
         let stretch = scheme.and_then(|s| s.ni30_stretch_pct);
         if complete {
@@ -300,51 +254,21 @@ fn year_rows(
                 for (name, goal) in [("target_met", target), ("stretch_met", stretch)] {
                     // Met when (B - F) / B x 100 >= goal, compared without rounding.
                     match goal.filter(|_| b > 0.0) {
-                        Some(g) => push(
-                            name,
-                            Value::Code(if (b - f) * 100.0 >= g * b { "Y" } else { "N" }.into()),
-                            None,
-                            None,
-                            Flag::None,
-                        ),
+                        Some(g) => push(name, Value::Code(if (b - f) * 100.0 >= g * b { "Y" } else { "N" }.into()), None, None, Flag::None),
                         None => push(name, Value::Empty, None, None, Flag::Z),
                     }
                 }
             }
         } else if m >= 1 {
             let bm = b * f64::from(m) / 12.0;
-            push(
-                "rolling_months",
-                Value::Num(f64::from(m)),
-                None,
-                None,
-                Flag::None,
-            );
-            push(
-                "rolling_followup_offences",
-                Value::Num(fm),
-                None,
-                None,
-                Flag::None,
-            );
-            push(
-                "rolling_baseline_offences",
-                Value::Num(bm),
-                None,
-                None,
-                Flag::None,
-            );
+            push("rolling_months", Value::Num(f64::from(m)), None, None, Flag::None);
+            push("rolling_followup_offences", Value::Num(fm), None, None, Flag::None);
+            push("rolling_baseline_offences", Value::Num(bm), None, None, Flag::None);
             let (v, fl) = rate(bm - fm, bm);
             push("rolling_reduction_pct", v, Some(bm - fm), Some(bm), fl);
             if scheme.is_some() {
                 match target {
-                    Some(t) => push(
-                        "trajectory_offences",
-                        Value::Num(bm * (1.0 - t / 100.0)),
-                        None,
-                        None,
-                        Flag::None,
-                    ),
+                    Some(t) => push("trajectory_offences", Value::Num(bm * (1.0 - t / 100.0)), None, None, Flag::None),
                     None => push("trajectory_offences", Value::Empty, None, None, Flag::Z),
                 }
             }

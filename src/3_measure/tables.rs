@@ -11,22 +11,12 @@ use crate::schema::Code;
 use crate::validate::{Checked, Person};
 
 /// Age bands of M11: (name, first age, last age).
-pub const AGE_BANDS: [(&str, i32, i32); 6] = [
-    ("10_17", 10, 17),
-    ("18_20", 18, 20),
-    ("21_24", 21, 24),
-    ("25_29", 25, 29),
-    ("30_39", 30, 39),
-    ("40_plus", 40, i32::MAX),
-];
+pub const AGE_BANDS: [(&str, i32, i32); 6] =
+    [("10_17", 10, 17), ("18_20", 18, 20), ("21_24", 21, 24), ("25_29", 25, 29), ("30_39", 30, 39), ("40_plus", 40, i32::MAX)];
 
 /// The codes of a schema list, lower-cased for measure names.
 pub fn codes(input: &Input<'_>, list: &str) -> Vec<String> {
-    input
-        .schema
-        .list(list)
-        .map(|l| l.codes().map(str::to_string).collect())
-        .unwrap_or_default()
+    input.schema.list(list).map(|l| l.codes().map(str::to_string).collect()).unwrap_or_default()
 }
 
 /// Ethnicity groups in list order: the code's letter (`w`, `m`, …) or `ns`.
@@ -45,10 +35,7 @@ pub fn ethnicity_group(code: &str) -> String {
     if code == "NS" {
         "ns".into()
     } else {
-        code.chars()
-            .next()
-            .map(|c| c.to_ascii_lowercase().to_string())
-            .unwrap_or_default()
+        code.chars().next().map(|c| c.to_ascii_lowercase().to_string()).unwrap_or_default()
     }
 }
 
@@ -60,31 +47,18 @@ pub fn schemes_in_scope<'a>(input: &Input<'a>, cfg: &Config) -> Vec<&'a Scheme> 
         .register
         .schemes
         .iter()
-        .filter(|s| {
-            cfg.region
-                .as_ref()
-                .is_none_or(|r| r.eq_ignore_ascii_case(&s.region))
-        })
+        .filter(|s| cfg.region.as_ref().is_none_or(|r| r.eq_ignore_ascii_case(&s.region)))
         .filter(|s| {
             s.active_in(cfg.period)
-                || input
-                    .combined
-                    .received
-                    .contains_key(&(s.code.clone(), cfg.period))
-                || years
-                    .iter()
-                    .any(|(y, _)| s.active_in(Month { year: *y, month: 2 }))
+                || input.combined.received.contains_key(&(s.code.clone(), cfg.period))
+                || years.iter().any(|(y, _)| s.active_in(Month { year: *y, month: 2 }))
         })
         .collect()
 }
 
 /// The used return of a scheme for a month.
 pub fn used<'a>(input: &Input<'a>, scheme: &str, month: Month) -> Option<&'a Checked> {
-    input
-        .combined
-        .used
-        .get(&(scheme.to_string(), month))
-        .map(|&i| &input.checked[i])
+    input.combined.used.get(&(scheme.to_string(), month)).map(|&i| &input.checked[i])
 }
 
 fn b(x: bool) -> Option<f64> {
@@ -92,47 +66,15 @@ fn b(x: bool) -> Option<f64> {
 }
 
 pub fn people_columns(input: &Input<'_>) -> Vec<String> {
-    let mut names: Vec<String> = ["active", "group", "cc", "rr", "pd"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    names.extend(
-        codes(input, "status")
-            .iter()
-            .map(|c| format!("status_{}", c.to_lowercase())),
-    );
-    for n in [
-        "custody",
-        "statutory",
-        "statutory_om",
-        "m6_den",
-        "m6_num",
-        "drug_y",
-        "treat_y",
-        "days_on",
-        "age",
-    ] {
+    let mut names: Vec<String> = ["active", "group", "cc", "rr", "pd"].iter().map(|s| s.to_string()).collect();
+    names.extend(codes(input, "status").iter().map(|c| format!("status_{}", c.to_lowercase())));
+    for n in ["custody", "statutory", "statutory_om", "m6_den", "m6_num", "drug_y", "treat_y", "days_on", "age"] {
         names.push(n.into());
     }
     names.extend(AGE_BANDS.iter().map(|(n, _, _)| format!("age_{n}")));
-    names.extend(
-        codes(input, "gender")
-            .iter()
-            .map(|c| format!("gender_{}", c.to_lowercase())),
-    );
-    names.extend(
-        ethnicity_groups(input)
-            .iter()
-            .map(|g| format!("ethnicity_{g}")),
-    );
-    for n in [
-        "score_has",
-        "score",
-        "accom_known",
-        "accom_settled",
-        "ete_known",
-        "ete_employed",
-    ] {
+    names.extend(codes(input, "gender").iter().map(|c| format!("gender_{}", c.to_lowercase())));
+    names.extend(ethnicity_groups(input).iter().map(|g| format!("ethnicity_{g}")));
+    for n in ["score_has", "score", "accom_known", "accom_settled", "ete_known", "ete_employed"] {
         names.push(n.into());
     }
     names
@@ -149,9 +91,7 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let genders = codes(input, "gender");
     let groups = ethnicity_groups(input);
     for s in schemes {
-        let Some(ret) = used(input, &s.code, cfg.period) else {
-            continue;
-        };
+        let Some(ret) = used(input, &s.code, cfg.period) else { continue };
         for p in ret.people.iter().filter(|p| p.active_at(end)) {
             let status = p.status.map(Code::as_str).unwrap_or("");
             let statutory = input.schema.statutory_statuses.iter().any(|x| x == status);
@@ -208,11 +148,7 @@ fn assessed_in_8_weeks(p: &Person) -> bool {
 
 pub fn listed_columns(input: &Input<'_>) -> Vec<String> {
     let mut names: Vec<String> = vec!["adopted".into(), "deselected".into()];
-    names.extend(
-        codes(input, "deselection_reason")
-            .iter()
-            .map(|c| format!("deselected_{}", c.to_lowercase())),
-    );
+    names.extend(codes(input, "deselection_reason").iter().map(|c| format!("deselected_{}", c.to_lowercase())));
     names.push("days_desel".into());
     names
 }
@@ -225,9 +161,7 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let reasons = codes(input, "deselection_reason");
     let in_month = |d: Option<chrono::NaiveDate>| d.is_some_and(|d| Month::of(d) == cfg.period);
     for s in schemes {
-        let Some(ret) = used(input, &s.code, cfg.period) else {
-            continue;
-        };
+        let Some(ret) = used(input, &s.code, cfg.period) else { continue };
         for p in &ret.people {
             let desel = in_month(p.date_deselected);
             let mut v = vec![b(in_month(Some(p.date_adopted))), b(desel)];
@@ -248,11 +182,7 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
 
 pub fn offence_columns(input: &Input<'_>) -> Vec<String> {
     let mut names: Vec<String> = vec!["off".into()];
-    names.extend(
-        codes(input, "offence_category")
-            .iter()
-            .map(|c| format!("offences_{}", c.to_lowercase())),
-    );
+    names.extend(codes(input, "offence_category").iter().map(|c| format!("offences_{}", c.to_lowercase())));
     for n in ["convtic", "convtic_custody", "charge_days", "within7"] {
         names.push(n.into());
     }
@@ -266,9 +196,7 @@ pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let mut t = Table::new(&refs);
     let cats = codes(input, "offence_category");
     for s in schemes {
-        let Some(ret) = used(input, &s.code, cfg.period) else {
-            continue;
-        };
+        let Some(ret) = used(input, &s.code, cfg.period) else { continue };
         for o in ret.offences.iter().filter(|o| !o.adoption_history) {
             let convtic = o.outcome == "CONVICTION" || o.outcome == "TIC";
             let mut v = vec![b(true)];
@@ -308,9 +236,7 @@ pub fn seen(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     t
 }
 
-pub const RETURN_COLUMNS: [&str; 7] = [
-    "expected", "received", "on_time", "late", "rejected", "missing", "usable",
-];
+pub const RETURN_COLUMNS: [&str; 7] = ["expected", "received", "on_time", "late", "rejected", "missing", "usable"];
 
 /// M12: one row per scheme for month P.
 pub fn returns(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
@@ -318,19 +244,11 @@ pub fn returns(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let due = cfg.period.next().nth_weekday(cfg.due_weekday);
     for s in schemes {
         let key = (s.code.clone(), cfg.period);
-        let placed = input
-            .combined
-            .received
-            .get(&key)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let placed = input.combined.received.get(&key).map(Vec::as_slice).unwrap_or(&[]);
         let expected = s.active_in(cfg.period);
         let received = !placed.is_empty();
         let usable = input.combined.used.contains_key(&key);
-        let first = placed
-            .iter()
-            .filter_map(|&i| input.checked[i].meta.submitted_on)
-            .min();
+        let first = placed.iter().filter_map(|&i| input.checked[i].meta.submitted_on).min();
         let v = [
             b(expected),
             b(received),

@@ -7,12 +7,13 @@
 //!
 //! These contain no names, dates of birth or PNC IDs: only counts and rates.
 
+use rayon::prelude::*;
 use super::layout::{self, TableSpec};
 use super::run::Report;
 use super::sheets::{self, Cell, ChartSpec, Sheet};
+use rust_xlsxwriter::ChartType;
 use crate::measure::{Flag, Level, Measure, Value};
 use crate::register::REGIONS;
-use rust_xlsxwriter::ChartType;
 use std::collections::HashMap;
 
 /// The measures kept for every month, for the trend tables and charts.
@@ -20,10 +21,7 @@ pub const TREND_MEASURES: [&str; 5] = crate::measure::TREND;
 
 /// `North East` -> `north-east`.
 pub fn region_slug(name: &str) -> String {
-    name.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-")
+    name.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")
 }
 
 /// What a workbook covers.
@@ -39,18 +37,11 @@ fn areas(r: &Report<'_>, scope: &Scope) -> Vec<(Level, String, String)> {
     for m in r.measures {
         let keep = match (scope, m.level) {
             (Scope::National, _) => true,
-            (Scope::Region(reg), Level::Scheme) => r
-                .register
-                .get(&m.area_code)
-                .is_some_and(|s| &s.region == reg),
+            (Scope::Region(reg), Level::Scheme) => r.register.get(&m.area_code).is_some_and(|s| &s.region == reg),
             (Scope::Region(reg), Level::Region) => &m.area_code == reg,
             (Scope::Region(_), Level::National) => false,
         };
-        if keep
-            && !seen
-                .iter()
-                .any(|(l, c, _)| *l == m.level && *c == m.area_code)
-        {
+        if keep && !seen.iter().any(|(l, c, _)| *l == m.level && *c == m.area_code) {
             seen.push((m.level, m.area_code.clone(), m.area_name.clone()));
         }
     }
@@ -60,17 +51,12 @@ fn areas(r: &Report<'_>, scope: &Scope) -> Vec<(Level, String, String)> {
 type Lookup<'a> = HashMap<(Level, &'a str, &'a str), &'a Measure>;
 
 fn lookup(measures: &[Measure]) -> Lookup<'_> {
-    measures
-        .iter()
-        .map(|m| ((m.level, m.area_code.as_str(), m.measure.as_str()), m))
-        .collect()
+    measures.iter().map(|m| ((m.level, m.area_code.as_str(), m.measure.as_str()), m)).collect()
 }
 
 /// A measure as a cell: a number, a code, or the shorthand.
 pub fn cell_of(m: Option<&Measure>) -> Cell {
-    let Some(m) = m else {
-        return Cell::Short("[z]");
-    };
+    let Some(m) = m else { return Cell::Short("[z]") };
     match (m.flag, &m.value) {
         (Flag::C, _) => Cell::Short("[c]"),
         (Flag::X, _) => Cell::Short("[x]"),
@@ -89,41 +75,18 @@ fn level_name(l: Level) -> &'static str {
     }
 }
 
-fn measures_sheet(
-    spec_sheet: &str,
-    title: &str,
-    cols: &[(String, String)],
-    areas: &[(Level, String, String)],
-    look: &Lookup<'_>,
-) -> Sheet {
-    let mut headers = vec![
-        "Area type".to_string(),
-        "Area code".to_string(),
-        "Area name".to_string(),
-    ];
+fn measures_sheet(spec_sheet: &str, title: &str, cols: &[(String, String)], areas: &[(Level, String, String)], look: &Lookup<'_>) -> Sheet {
+    let mut headers = vec!["Area type".to_string(), "Area code".to_string(), "Area name".to_string()];
     headers.extend(cols.iter().map(|(h, _)| h.clone()));
     let rows = areas
         .iter()
         .map(|(l, code, name)| {
-            let mut row = vec![
-                Cell::Text(level_name(*l).into()),
-                Cell::Text(code.clone()),
-                Cell::Text(name.clone()),
-            ];
-            row.extend(
-                cols.iter()
-                    .map(|(_, m)| cell_of(look.get(&(*l, code.as_str(), m.as_str())).copied())),
-            );
+            let mut row = vec![Cell::Text(level_name(*l).into()), Cell::Text(code.clone()), Cell::Text(name.clone())];
+            row.extend(cols.iter().map(|(_, m)| cell_of(look.get(&(*l, code.as_str(), m.as_str())).copied())));
             row
         })
         .collect();
-    Sheet {
-        name: spec_sheet.to_string(),
-        title: title.to_string(),
-        headers,
-        rows,
-        chart: None,
-    }
+    Sheet { name: spec_sheet.to_string(), title: title.to_string(), headers, rows, chart: None }
 }
 
 /// The national or a regional workbook.
@@ -140,19 +103,10 @@ fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
             t.headers.push("Band minimum (people)".into());
             for (row, (l, code, _)) in t.rows.iter_mut().zip(&areas) {
                 let min = match (*l, r.register.get(code)) {
-                    (Level::Scheme, Some(s)) => {
-                        Some(f64::from(s.cohort_min.unwrap_or(if s.bcus >= 2 {
-                            60
-                        } else {
-                            15
-                        })))
-                    }
+                    (Level::Scheme, Some(s)) => Some(f64::from(s.cohort_min.unwrap_or(if s.bcus >= 2 { 60 } else { 15 }))),
                     _ => None,
                 };
-                row.push(
-                    min.map(|m| Cell::Num(m, sheets::Fmt::Whole))
-                        .unwrap_or(Cell::Short("[z]")),
-                );
+                row.push(min.map(|m| Cell::Num(m, sheets::Fmt::Whole)).unwrap_or(Cell::Short("[z]")));
             }
             t.chart = Some(ChartSpec {
                 title: "Cohort size against the band minimum, by scheme".into(),
@@ -172,32 +126,16 @@ fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
             ni30.push((layout::ni30_header(&m.measure), m.measure.clone()));
         }
     }
-    let title = if ni30.iter().any(|(_, m)| m.contains("rolling")) {
-        "NI 30 re-offending: outturn and in-year rolling figure"
-    } else {
-        "NI 30 re-offending"
-    };
+    let title = if ni30.iter().any(|(_, m)| m.contains("rolling")) { "NI 30 re-offending: outturn and in-year rolling figure" } else { "NI 30 re-offending" };
     let mut ni = measures_sheet("NI_30", title, &ni30, &areas, &look);
     ni.headers.push("NI 30 target (per cent reduction)".into());
     for (row, (l, code, _)) in ni.rows.iter_mut().zip(&areas) {
-        let target = if *l == Level::Scheme {
-            r.register.get(code).and_then(|s| s.ni30_target_pct)
-        } else {
-            None
-        };
-        row.push(
-            target
-                .map(|t| Cell::Num(t, sheets::Fmt::OneDp))
-                .unwrap_or(Cell::Short("[z]")),
-        );
+        let target = if *l == Level::Scheme { r.register.get(code).and_then(|s| s.ni30_target_pct) } else { None };
+        row.push(target.map(|t| Cell::Num(t, sheets::Fmt::OneDp)).unwrap_or(Cell::Short("[z]")));
     }
-    let reduction = [
-        "ni30_outturn_reduction_pct",
-        "ni30_reduction_pct",
-        "ni30_rolling_reduction_pct",
-    ]
-    .iter()
-    .find_map(|m| ni30.iter().position(|(_, x)| x == m));
+    let reduction = ["ni30_outturn_reduction_pct", "ni30_reduction_pct", "ni30_rolling_reduction_pct"]
+        .iter()
+        .find_map(|m| ni30.iter().position(|(_, x)| x == m));
     if let Some(k) = reduction {
         ni.chart = Some(ChartSpec {
             title: format!("{} by scheme, against target", layout::ni30_header(&ni30[k].1)),
@@ -220,25 +158,17 @@ fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
 
 /// national.xlsx (unless the run is for one region) and one per region.
 pub fn area_workbooks(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut out = Vec::new();
+    let mut scopes = Vec::new();
     if r.cfg.region.is_none() {
-        out.push((
-            "national.xlsx".to_string(),
-            area_workbook(r, &Scope::National)?,
-        ));
+        scopes.push(("national.xlsx".to_string(), Scope::National));
     }
     for reg in REGIONS {
-        if r.measures
-            .iter()
-            .any(|m| m.level == Level::Region && m.area_code == reg)
-        {
-            out.push((
-                format!("regions/{}.xlsx", region_slug(reg)),
-                area_workbook(r, &Scope::Region(reg.to_string()))?,
-            ));
+        if r.measures.iter().any(|m| m.level == Level::Region && m.area_code == reg) {
+            scopes.push((format!("regions/{}.xlsx", region_slug(reg)), Scope::Region(reg.to_string())));
         }
     }
-    Ok(out)
+    // Each workbook is independent: made in parallel.
+    scopes.into_par_iter().map(|(name, scope)| Ok((name, area_workbook(r, &scope)?))).collect()
 }
 
 /// issues.xlsx: every issue of every return, and the reconciliation per return.
@@ -246,10 +176,7 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
     let issues = Sheet {
         name: "Issues".into(),
         title: "Every issue found in the returns used for this report".into(),
-        headers: super::tidy::ISSUE_COLUMNS
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        headers: super::tidy::ISSUE_COLUMNS.iter().map(|s| s.to_string()).collect(),
         rows: r
             .checked
             .iter()
@@ -262,9 +189,7 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
                     Cell::Text(i.file.clone()),
                     Cell::Text(i.sheet.clone()),
                     Cell::Text(i.cell.clone()),
-                    i.row
-                        .map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole))
-                        .unwrap_or(Cell::Text(String::new())),
+                    i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text(String::new())),
                     Cell::Text(i.column.clone()),
                     Cell::Text(i.value.clone()),
                     Cell::Text(i.message.clone()),
@@ -276,20 +201,10 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
     let returns = Sheet {
         name: "Returns".into(),
         title: "Each return read: what became of it, and its rows".into(),
-        headers: [
-            "File",
-            "Scheme",
-            "Period",
-            "Verdict",
-            "Rows read (number)",
-            "Rows accepted (number)",
-            "Rows excluded (number)",
-            "Errors (number)",
-            "Warnings (number)",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        headers: ["File", "Scheme", "Period", "Verdict", "Rows read (number)", "Rows accepted (number)", "Rows excluded (number)", "Errors (number)", "Warnings (number)"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         rows: r
             .checked
             .iter()

@@ -1,14 +1,16 @@
 //! What `pmf validate` prints: for people, issues grouped by file with a
-//! summary last; for programs, one JSON object (§6).
+//! summary last; for programs, one JSON object (§6). Both are written as a
+//! stream, so a national run never holds its whole output in memory.
 
 use crate::ingest::Skipped;
 use crate::issue::Severity;
 use crate::validate::{Checked, Verdict};
-use serde_json::json;
-use std::fmt::Write;
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+use std::io::Write;
 
-pub fn text(checked: &[Checked], skipped: &[Skipped]) -> String {
-    let mut out = String::new();
+/// Write errors (a closed pipe) are ignored: there is no one left to tell.
+pub fn text(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) {
     for c in checked {
         let rows = c.rows();
         let place = match (&c.meta.scheme, c.meta.period) {
@@ -32,36 +34,16 @@ pub fn text(checked: &[Checked], skipped: &[Skipped]) -> String {
                 (false, true) => format!(" {}", i.sheet),
                 (false, false) => format!(" {}!{}", i.sheet, i.cell),
             };
-            let col = if i.column.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", i.column)
-            };
-            let val = if i.value.is_empty() {
-                String::new()
-            } else {
-                format!(" {:?}", i.value)
-            };
-            let _ = writeln!(
-                out,
-                "  {:<7} {}{at}{col}{val}: {}",
-                i.severity.to_string(),
-                i.rule.id(),
-                i.message
-            );
+            let col = if i.column.is_empty() { String::new() } else { format!(" [{}]", i.column) };
+            let val = if i.value.is_empty() { String::new() } else { format!(" {:?}", i.value) };
+            let _ = writeln!(out, "  {:<7} {}{at}{col}{val}: {}", i.severity.to_string(), i.rule.id(), i.message);
         }
     }
     for s in skipped {
         let _ = writeln!(out, "note: skipped {}: {}", s.display, s.why);
     }
     let count = |v: Verdict| checked.iter().filter(|c| c.verdict == v).count();
-    let sev = |s: Severity| {
-        checked
-            .iter()
-            .flat_map(|c| &c.issues)
-            .filter(|i| i.severity == s)
-            .count()
-    };
+    let sev = |s: Severity| checked.iter().flat_map(|c| &c.issues).filter(|i| i.severity == s).count();
     let with_errors = checked.iter().filter(|c| c.has_error()).count();
     let _ = writeln!(
         out,
@@ -81,38 +63,72 @@ pub fn text(checked: &[Checked], skipped: &[Skipped]) -> String {
         skipped.len(),
         plural(skipped.len())
     );
-    out
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
+    if n == 1 { "" } else { "s" }
+}
+
+/// One object: `returns`, `issues` (the fields of issues.csv) and `skipped`.
+pub fn json(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) -> std::io::Result<()> {
+    let doc = Doc { checked, skipped };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+struct Doc<'a> {
+    checked: &'a [Checked],
+    skipped: &'a [Skipped],
+}
+
+#[derive(Serialize)]
+struct ReturnRow<'a> {
+    file: &'a str,
+    scheme: Option<&'a str>,
+    period: Option<String>,
+    verdict: Verdict,
+    rows_read: u32,
+    rows_accepted: u32,
+    rows_excluded: u32,
+}
+
+#[derive(Serialize)]
+struct SkippedRow<'a> {
+    file: &'a str,
+    why: &'a str,
+}
+
+/// A sequence written from an iterator, once, without collecting it.
+struct Seq<I>(std::cell::Cell<Option<I>>);
+
+fn seq<I>(items: I) -> Seq<I> {
+    Seq(std::cell::Cell::new(Some(items)))
+}
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
     }
 }
 
-pub fn json(checked: &[Checked], skipped: &[Skipped]) -> String {
-    let returns: Vec<_> = checked
-        .iter()
-        .map(|c| {
+impl Serialize for Doc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let returns = self.checked.iter().map(|c| {
             let rows = c.rows();
-            json!({
-                "file": c.file,
-                "scheme": c.meta.scheme,
-                "period": c.meta.period.map(|p| p.to_string()),
-                "verdict": c.verdict,
-                "rows_read": rows.read,
-                "rows_accepted": rows.accepted,
-                "rows_excluded": rows.excluded,
-            })
-        })
-        .collect();
-    let issues: Vec<_> = checked.iter().flat_map(|c| &c.issues).collect();
-    let skipped: Vec<_> = skipped
-        .iter()
-        .map(|s| json!({"file": s.display, "why": s.why}))
-        .collect();
-    let doc = json!({ "returns": returns, "issues": issues, "skipped": skipped });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ReturnRow {
+                file: &c.file,
+                scheme: c.meta.scheme.as_deref(),
+                period: c.meta.period.map(|p| p.to_string()),
+                verdict: c.verdict,
+                rows_read: rows.read,
+                rows_accepted: rows.accepted,
+                rows_excluded: rows.excluded,
+            }
+        });
+        let mut doc = s.serialize_struct("Doc", 3)?;
+        doc.serialize_field("returns", &seq(returns))?;
+        doc.serialize_field("issues", &seq(self.checked.iter().flat_map(|c| &c.issues)))?;
+        doc.serialize_field("skipped", &seq(self.skipped.iter().map(|k| SkippedRow { file: &k.display, why: &k.why })))?;
+        doc.end()
+    }
 }

@@ -11,54 +11,28 @@ use std::path::Path;
 
 pub fn read(path: &Path, schema: &Schema, limits: &Limits) -> Result<Vec<Offence>, String> {
     let name = path.display().to_string();
-    let spec = schema
-        .sheet("offences")
-        .ok_or("schema has no offences sheet")?;
+    let spec = schema.sheet("offences").ok_or("schema has no offences sheet")?;
     let rows: Vec<(u32, Vec<(String, Value)>)> = if name.to_lowercase().ends_with(".csv") {
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("{name}: cannot read the offences extract: {e}"))?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(bytes.as_slice());
-        let headers: Vec<String> = rdr
-            .headers()
-            .map_err(|e| format!("{name}: {e}"))?
-            .iter()
-            .map(str::to_string)
-            .collect();
+        let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read the offences extract: {e}"))?;
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+        let headers: Vec<String> = rdr.headers().map_err(|e| format!("{name}: {e}"))?.iter().map(str::to_string).collect();
         let mut out = Vec::new();
         for (n, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| format!("{name}: line {}: {e}", n + 2))?;
-            let cells = headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.clone(), Value::Text(v.to_string())))
-                .collect();
+            let cells = headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), Value::Text(v.to_string()))).collect();
             out.push((n as u32 + 2, cells));
         }
         out
     } else {
         let (bytes, _) = ingest::load(path, limits).map_err(|e| format!("{name}: {e}"))?;
-        let book =
-            ingest::read_book(&bytes, &["Offences"], limits).map_err(|e| format!("{name}: {e}"))?;
-        let sheet = book
-            .sheets
-            .into_iter()
-            .flatten()
-            .next()
-            .ok_or(format!("{name}: no sheet named Offences"))?;
+        let book = ingest::read_book(&bytes, &["Offences"], limits).map_err(|e| format!("{name}: {e}"))?;
+        let sheet = book.sheets.into_iter().flatten().next().ok_or(format!("{name}: no sheet named Offences"))?;
         let first = sheet.cells.first().map(|c| c.row).unwrap_or(0);
-        let headers: Vec<(u32, String)> = sheet
-            .cells
-            .iter()
-            .filter(|c| c.row == first)
-            .map(|c| (c.col, crate::validate::shown(&c.value)))
-            .collect();
+        let headers: Vec<(u32, String)> =
+            sheet.cells.iter().filter(|c| c.row == first).map(|c| (c.col, crate::validate::shown(&c.value))).collect();
         let mut out: Vec<(u32, Vec<(String, Value)>)> = Vec::new();
         for c in sheet.cells.iter().filter(|c| c.row > first) {
-            let Some((_, h)) = headers.iter().find(|(col, _)| *col == c.col) else {
-                continue;
-            };
+            let Some((_, h)) = headers.iter().find(|(col, _)| *col == c.col) else { continue };
             if out.last().is_none_or(|(r, _)| *r != c.row + 1) {
                 out.push((c.row + 1, Vec::new()));
             }
@@ -71,23 +45,14 @@ pub fn read(path: &Path, schema: &Schema, limits: &Limits) -> Result<Vec<Offence
     let mut problems = Vec::new();
     let mut offences = Vec::new();
     let get = |cells: &[(String, Value)], header: &str| -> Option<Value> {
-        cells
-            .iter()
-            .find(|(h, v)| {
-                h.trim().eq_ignore_ascii_case(header)
-                    && !matches!(v, Value::Text(t) if t.trim().is_empty())
-            })
-            .map(|(_, v)| v.clone())
+        cells.iter().find(|(h, v)| h.trim().eq_ignore_ascii_case(header) && !matches!(v, Value::Text(t) if t.trim().is_empty())).map(|(_, v)| v.clone())
     };
     for (row, cells) in &rows {
-        let mut bad =
-            |col: &str, why: String| problems.push(format!("{name}: row {row}, {col}: {why}"));
+        let mut bad = |col: &str, why: String| problems.push(format!("{name}: row {row}, {col}: {why}"));
         let mut date = |key: &str, required: bool| -> Option<chrono::NaiveDate> {
             let col = spec.columns.iter().find(|c| c.key == key)?;
             match get(cells, &col.header) {
-                Some(v) => read_date(&v, false)
-                    .map_err(|_| bad(&col.header, "not a date".into()))
-                    .ok(),
+                Some(v) => read_date(&v, false).map_err(|_| bad(&col.header, "not a date".into())).ok(),
                 None if required => {
                     bad(&col.header, "required".into());
                     None
@@ -105,10 +70,7 @@ pub fn read(path: &Path, schema: &Schema, limits: &Limits) -> Result<Vec<Offence
                 match read_code(&v, list) {
                     Ok(Some(c)) => Some(c.to_string()),
                     _ => {
-                        bad(
-                            &col.header,
-                            format!("{:?} is not a code", crate::validate::shown(&v)),
-                        );
+                        bad(&col.header, format!("{:?} is not a code", crate::validate::shown(&v)));
                         None
                     }
                 }
@@ -155,22 +117,13 @@ pub fn read(path: &Path, schema: &Schema, limits: &Limits) -> Result<Vec<Offence
                 adoption_history: false,
             });
         } else if problems.is_empty() {
-            problems.push(format!(
-                "{name}: row {row}: PPO ID, Offence date, Outcome date and Outcome are required"
-            ));
+            problems.push(format!("{name}: row {row}: PPO ID, Offence date, Outcome date and Outcome are required"));
         }
     }
     if !problems.is_empty() {
-        let more = if problems.len() > 20 {
-            format!("\n… and {} more", problems.len() - 20)
-        } else {
-            String::new()
-        };
+        let more = if problems.len() > 20 { format!("\n… and {} more", problems.len() - 20) } else { String::new() };
         problems.truncate(20);
-        return Err(format!(
-            "the offences extract cannot be used:\n{}{more}",
-            problems.join("\n")
-        ));
+        return Err(format!("the offences extract cannot be used:\n{}{more}", problems.join("\n")));
     }
     Ok(offences)
 }

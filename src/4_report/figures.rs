@@ -3,6 +3,7 @@
 //! monthly trends; nationally, the monthly trends. The same figures as the
 //! workbooks' native charts, drawn by `charts.rs`.
 
+use rayon::prelude::*;
 use super::book::region_slug;
 use super::charts::{self, Chart, Kind, Series};
 use super::run::Report;
@@ -11,28 +12,15 @@ use crate::register::REGIONS;
 
 fn value(ms: &[Measure], level: Level, code: &str, name: &str) -> Option<f64> {
     ms.iter()
-        .find(|m| {
-            m.level == level && m.area_code == code && m.measure == name && m.flag == Flag::None
-        })
-        .and_then(|m| {
-            if let Value::Num(v) = m.value {
-                Some(v)
-            } else {
-                None
-            }
-        })
+        .find(|m| m.level == level && m.area_code == code && m.measure == name && m.flag == Flag::None)
+        .and_then(|m| if let Value::Num(v) = m.value { Some(v) } else { None })
 }
 
 fn scheme_codes(r: &Report<'_>, region: &str) -> Vec<String> {
     let mut codes: Vec<String> = r
         .measures
         .iter()
-        .filter(|m| {
-            m.level == Level::Scheme
-                && r.register
-                    .get(&m.area_code)
-                    .is_some_and(|s| s.region == region)
-        })
+        .filter(|m| m.level == Level::Scheme && r.register.get(&m.area_code).is_some_and(|s| s.region == region))
         .map(|m| m.area_code.clone())
         .collect();
     codes.dedup();
@@ -42,11 +30,7 @@ fn scheme_codes(r: &Report<'_>, region: &str) -> Vec<String> {
 fn cohort_chart(r: &Report<'_>, region: &str) -> Chart {
     let codes = scheme_codes(r, region);
     let mut lines = Vec::new();
-    let bcus = |two: bool| {
-        codes
-            .iter()
-            .any(|c| r.register.get(c).is_some_and(|s| (s.bcus >= 2) == two))
-    };
+    let bcus = |two: bool| codes.iter().any(|c| r.register.get(c).is_some_and(|s| (s.bcus >= 2) == two));
     if bcus(false) {
         lines.push(("Minimum, one BCU (15)".to_string(), 15.0));
     }
@@ -58,10 +42,7 @@ fn cohort_chart(r: &Report<'_>, region: &str) -> Chart {
         kind: Kind::Bar,
         series: vec![Series {
             name: "Cohort (people)".into(),
-            values: codes
-                .iter()
-                .map(|c| value(r.measures, Level::Scheme, c, "cohort_active"))
-                .collect(),
+            values: codes.iter().map(|c| value(r.measures, Level::Scheme, c, "cohort_active")).collect(),
         }],
         categories: codes,
         y_label: "People".into(),
@@ -71,34 +52,15 @@ fn cohort_chart(r: &Report<'_>, region: &str) -> Chart {
 
 fn ni30_chart(r: &Report<'_>, region: &str) -> Option<Chart> {
     let codes = scheme_codes(r, region);
-    let name = [
-        "ni30_outturn_reduction_pct",
-        "ni30_reduction_pct",
-        "ni30_rolling_reduction_pct",
-    ]
-    .into_iter()
-    .find(|n| r.measures.iter().any(|m| m.measure == *n))?;
+    let name = ["ni30_outturn_reduction_pct", "ni30_reduction_pct", "ni30_rolling_reduction_pct"]
+        .into_iter()
+        .find(|n| r.measures.iter().any(|m| m.measure == *n))?;
     Some(Chart {
-        title: format!(
-            "{}, {region}",
-            super::layout::ni30_header(name).replace(" (per cent)", "")
-        ),
+        title: format!("{}, {region}", super::layout::ni30_header(name).replace(" (per cent)", "")),
         kind: Kind::Bar,
         series: vec![
-            Series {
-                name: "Reduction from baseline (per cent)".into(),
-                values: codes
-                    .iter()
-                    .map(|c| value(r.measures, Level::Scheme, c, name))
-                    .collect(),
-            },
-            Series {
-                name: "Target (per cent)".into(),
-                values: codes
-                    .iter()
-                    .map(|c| r.register.get(c).and_then(|s| s.ni30_target_pct))
-                    .collect(),
-            },
+            Series { name: "Reduction from baseline (per cent)".into(), values: codes.iter().map(|c| value(r.measures, Level::Scheme, c, name)).collect() },
+            Series { name: "Target (per cent)".into(), values: codes.iter().map(|c| r.register.get(c).and_then(|s| s.ni30_target_pct)).collect() },
         ],
         categories: codes,
         y_label: "Per cent".into(),
@@ -110,21 +72,14 @@ fn trend_charts(r: &Report<'_>, level: Level, code: &str, name: &str) -> [Chart;
     let months: Vec<String> = r.trend.iter().map(|(m, _)| m.to_string()).collect();
     let series = |label: &str, measure: &str| Series {
         name: label.into(),
-        values: r
-            .trend
-            .iter()
-            .map(|(_, ms)| value(ms, level, code, measure))
-            .collect(),
+        values: r.trend.iter().map(|(_, ms)| value(ms, level, code, measure)).collect(),
     };
     [
         Chart {
             title: format!("Cohort size and offences recorded by month, {name}"),
             kind: Kind::Line,
             categories: months.clone(),
-            series: vec![
-                series("Cohort (people)", "cohort_active"),
-                series("Offences recorded (number)", "offences_recorded"),
-            ],
+            series: vec![series("Cohort (people)", "cohort_active"), series("Offences recorded (number)", "offences_recorded")],
             y_label: "People / offences".into(),
             reference_lines: Vec::new(),
         },
@@ -132,13 +87,7 @@ fn trend_charts(r: &Report<'_>, level: Level, code: &str, name: &str) -> [Chart;
             title: format!("Custody share and NI 30 reduction so far by month, {name}"),
             kind: Kind::Line,
             categories: months,
-            series: vec![
-                series("In custody (per cent)", "custody_pct"),
-                series(
-                    "NI 30 reduction so far (per cent)",
-                    "ni30_rolling_reduction_pct",
-                ),
-            ],
+            series: vec![series("In custody (per cent)", "custody_pct"), series("NI 30 reduction so far (per cent)", "ni30_rolling_reduction_pct")],
             y_label: "Per cent".into(),
             reference_lines: Vec::new(),
         },
@@ -148,11 +97,7 @@ fn trend_charts(r: &Report<'_>, level: Level, code: &str, name: &str) -> [Chart;
 /// Every chart image: (path inside the period folder, bytes).
 pub fn images(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut named: Vec<(String, Chart)> = Vec::new();
-    for reg in REGIONS.iter().filter(|reg| {
-        r.measures
-            .iter()
-            .any(|m| m.level == Level::Region && m.area_code == **reg)
-    }) {
+    for reg in REGIONS.iter().filter(|reg| r.measures.iter().any(|m| m.level == Level::Region && m.area_code == **reg)) {
         let slug = region_slug(reg);
         named.push((format!("{slug}-cohort-against-band"), cohort_chart(r, reg)));
         if let Some(c) = ni30_chart(r, reg) {
@@ -167,11 +112,16 @@ pub fn images(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
         named.push(("national-trend-cohort-offences".into(), a));
         named.push(("national-trend-custody-ni30".into(), b));
     }
+    let drawn: Vec<Result<[(String, Vec<u8>); 2], String>> = named
+        .par_iter()
+        .map(|(name, chart)| {
+            let (svg, png) = charts::render(chart)?;
+            Ok([(format!("charts/{name}.svg"), svg), (format!("charts/{name}.png"), png)])
+        })
+        .collect();
     let mut out = Vec::new();
-    for (name, chart) in named {
-        let (svg, png) = charts::render(&chart)?;
-        out.push((format!("charts/{name}.svg"), svg));
-        out.push((format!("charts/{name}.png"), png));
+    for pair in drawn {
+        out.extend(pair?);
     }
     Ok(out)
 }

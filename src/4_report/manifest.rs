@@ -32,10 +32,7 @@ pub fn json(r: &Report<'_>, outputs: &[(String, Vec<u8>)]) -> Result<Vec<u8>, St
             })
         })
         .collect();
-    let outs: Vec<_> = outputs
-        .iter()
-        .map(|(p, b)| json!({ "path": p, "sha256": sha256_hex(b) }))
-        .collect();
+    let outs: Vec<_> = outputs.iter().map(|(p, b)| json!({ "path": p, "sha256": sha256_hex(b) })).collect();
     let doc = json!({
         "tool": "pmf",
         "version": env!("CARGO_PKG_VERSION"),

@@ -13,56 +13,30 @@ use rust_xlsxwriter::ChartType;
 fn in_scope(r: &Report<'_>, scope: &Scope, scheme: Option<&str>) -> bool {
     match scope {
         Scope::National => true,
-        Scope::Region(reg) => scheme
-            .and_then(|s| r.register.get(s))
-            .is_some_and(|s| &s.region == reg),
+        Scope::Region(reg) => scheme.and_then(|s| r.register.get(s)).is_some_and(|s| &s.region == reg),
     }
 }
 
 /// Per scheme, the returns for the report month and what became of them.
 pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet {
     let headers = [
-        "Scheme code",
-        "Scheme name",
-        "Returns read (number)",
-        "Accepted (number)",
-        "Accepted with excluded rows (number)",
-        "Rejected (number)",
-        "Superseded (number)",
-        "Errors (number)",
-        "Warnings (number)",
-        "Rows read (number)",
-        "Rows accepted (number)",
-        "Rows excluded (number)",
+        "Scheme code", "Scheme name", "Returns read (number)", "Accepted (number)", "Accepted with excluded rows (number)", "Rejected (number)",
+        "Superseded (number)", "Errors (number)", "Warnings (number)", "Rows read (number)", "Rows accepted (number)", "Rows excluded (number)",
     ];
     let mut groups: Vec<(String, String, Vec<&Checked>)> = Vec::new();
-    for c in r.checked.iter().filter(|c| {
-        c.meta.period == Some(r.cfg.period) && in_scope(r, scope, c.meta.scheme.as_deref())
-    }) {
+    for c in r.checked.iter().filter(|c| c.meta.period == Some(r.cfg.period) && in_scope(r, scope, c.meta.scheme.as_deref())) {
         let code = c.meta.scheme.clone().unwrap_or_default();
         match groups.iter_mut().find(|g| g.0 == code) {
             Some(g) => g.2.push(c),
             None => {
-                let name = r
-                    .register
-                    .get(&code)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default();
+                let name = r.register.get(&code).map(|s| s.name.clone()).unwrap_or_default();
                 groups.push((code, name, vec![c]));
             }
         }
     }
-    let unplaced: Vec<&Checked> = r
-        .checked
-        .iter()
-        .filter(|c| c.meta.scheme.is_none() || c.meta.period.is_none())
-        .collect();
+    let unplaced: Vec<&Checked> = r.checked.iter().filter(|c| c.meta.scheme.is_none() || c.meta.period.is_none()).collect();
     if matches!(scope, Scope::National) && !unplaced.is_empty() {
-        groups.push((
-            "unplaced".into(),
-            "Files that cannot be placed in a scheme and month".into(),
-            unplaced,
-        ));
+        groups.push(("unplaced".into(), "Files that cannot be placed in a scheme and month".into(), unplaced));
     }
     groups.sort_by(|a, b| (a.0 == "unplaced", &a.0).cmp(&(b.0 == "unplaced", &b.0)));
     let n = |x: usize| Cell::Num(x as f64, Fmt::Whole);
@@ -70,12 +44,7 @@ pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet {
         .iter()
         .map(|(code, name, cs)| {
             let verdict = |v: Verdict| cs.iter().filter(|c| c.verdict == v).count();
-            let sev = |s: Severity| {
-                cs.iter()
-                    .flat_map(|c| &c.issues)
-                    .filter(|i| i.severity == s)
-                    .count()
-            };
+            let sev = |s: Severity| cs.iter().flat_map(|c| &c.issues).filter(|i| i.severity == s).count();
             let rows = |f: fn(&Checked) -> u32| cs.iter().map(|c| f(c) as usize).sum::<usize>();
             vec![
                 Cell::Text(code.clone()),
@@ -95,10 +64,7 @@ pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet {
         .collect();
     Sheet {
         name: "Data_quality".into(),
-        title: format!(
-            "Data quality of the returns for {}: rows read = accepted + excluded",
-            r.cfg.period
-        ),
+        title: format!("Data quality of the returns for {}: rows read = accepted + excluded", r.cfg.period),
         headers: headers.iter().map(|s| s.to_string()).collect(),
         rows,
         chart: None,
@@ -112,16 +78,10 @@ pub fn trends(r: &Report<'_>, scope: &Scope) -> Sheet {
         Scope::Region(reg) => (Level::Region, reg.clone()),
     };
     let cols = [
-        (
-            "Cohort: Catch & Convict and Rehabilitate & Resettle (people)",
-            "cohort_active",
-        ),
+        ("Cohort: Catch & Convict and Rehabilitate & Resettle (people)", "cohort_active"),
         ("In custody (per cent)", "custody_pct"),
         ("Offences recorded (number)", "offences_recorded"),
-        (
-            "NI 30 reduction so far (per cent)",
-            "ni30_rolling_reduction_pct",
-        ),
+        ("NI 30 reduction so far (per cent)", "ni30_rolling_reduction_pct"),
         ("Returns received (number)", "returns_received"),
     ];
     let mut headers = vec!["Month".to_string()];
@@ -132,9 +92,7 @@ pub fn trends(r: &Report<'_>, scope: &Scope) -> Sheet {
         .map(|(month, ms)| {
             let mut row = vec![Cell::Text(month.to_string())];
             for (_, m) in cols {
-                row.push(cell_of(ms.iter().find(|x| {
-                    x.level == level && x.area_code == code && x.measure == m
-                })));
+                row.push(cell_of(ms.iter().find(|x| x.level == level && x.area_code == code && x.measure == m)));
             }
             row
         })

@@ -11,8 +11,8 @@
 use crate::schema::{ColType, Required, Schema};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
-    Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatBorder, Formula,
+    Workbook, Worksheet, XlsxError,
 };
 
 /// A value to write; `None` in a row is a blank cell.
@@ -41,34 +41,16 @@ fn xerr(e: XlsxError) -> String {
 }
 
 pub fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, String> {
-    ExcelDateTime::from_ymd(
-        d.year().clamp(1900, 9999) as u16,
-        d.month() as u8,
-        d.day() as u8,
-    )
-    .map_err(xerr)
+    ExcelDateTime::from_ymd(d.year().clamp(1900, 9999) as u16, d.month() as u8, d.day() as u8).map_err(xerr)
 }
 
 /// The workbook as bytes. `created` is the document's creation date.
-pub fn to_bytes(
-    schema: &Schema,
-    contents: &Contents,
-    created: NaiveDate,
-) -> Result<Vec<u8>, String> {
+pub fn to_bytes(schema: &Schema, contents: &Contents, created: NaiveDate) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     let when = excel_date(created)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("PPO PMF monthly return (PMF-1)")
-            .set_author("pmf")
-            .set_creation_datetime(&when),
-    );
+    wb.set_properties(&DocProperties::new().set_title("PPO PMF monthly return (PMF-1)").set_author("pmf").set_creation_datetime(&when));
     let bold = Format::new().set_bold();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color("#DDE6F0")
-        .set_border_bottom(FormatBorder::Thin)
-        .set_text_wrap();
+    let header = Format::new().set_bold().set_background_color("#DDE6F0").set_border_bottom(FormatBorder::Thin).set_text_wrap();
     let date_fmt = Format::new().set_num_format("dd/mm/yyyy");
 
     // Instructions, with the code lists the dropdowns point at.
@@ -80,42 +62,25 @@ pub fn to_bytes(
     ws.set_column_width(1, 30).map_err(xerr)?;
     for (r, field) in schema.return_sheet.fields.iter().enumerate() {
         let r = r as u32;
-        ws.write_string_with_format(r, 0, &field.label, &bold)
-            .map_err(xerr)?;
+        ws.write_string_with_format(r, 0, &field.label, &bold).map_err(xerr)?;
         if field.col_type == ColType::Date {
             let dv = DataValidation::new()
-                .allow_date(DataValidationRule::Between(
-                    excel_date(first_date())?,
-                    excel_date(last_date())?,
-                ))
-                .set_input_message("A date, dd/mm/yyyy")
-                .map_err(xerr)?;
+                .allow_date(DataValidationRule::Between(excel_date(first_date())?, excel_date(last_date())?))
+                .set_input_message("A date, dd/mm/yyyy").map_err(xerr)?;
             ws.add_data_validation(r, 1, r, 1, &dv).map_err(xerr)?;
         }
-        write_val(
-            ws,
-            r,
-            1,
-            contents.meta.get(r as usize).and_then(Option::as_ref),
-            &date_fmt,
-        )?;
+        write_val(ws, r, 1, contents.meta.get(r as usize).and_then(Option::as_ref), &date_fmt)?;
     }
     ws.set_active(true);
 
-    for (spec, rows) in schema
-        .sheets
-        .iter()
-        .zip([&contents.cohort, &contents.offences])
-    {
+    for (spec, rows) in schema.sheets.iter().zip([&contents.cohort, &contents.offences]) {
         let ws = wb.add_worksheet();
         ws.set_name(&spec.name).map_err(xerr)?;
         ws.set_freeze_panes(1, 0).map_err(xerr)?;
         for (c, col) in spec.columns.iter().enumerate() {
             let c = c as u16;
-            ws.write_string_with_format(0, c, &col.header, &header)
-                .map_err(xerr)?;
-            ws.set_column_width(c, col.width.unwrap_or(14.0))
-                .map_err(xerr)?;
+            ws.write_string_with_format(0, c, &col.header, &header).map_err(xerr)?;
+            ws.set_column_width(c, col.width.unwrap_or(14.0)).map_err(xerr)?;
             let need = match col.required {
                 Required::Yes => "Required.",
                 Required::If => "Required when its condition holds (see Instructions).",
@@ -123,46 +88,26 @@ pub fn to_bytes(
             };
             let dv = match col.col_type {
                 ColType::Code => {
-                    let Some((first, last)) = col
-                        .list
-                        .as_ref()
-                        .and_then(|l| ranges.iter().find(|(n, _, _)| n == l))
-                        .map(|(_, a, b)| (*a, *b))
-                    else {
+                    let Some((first, last)) = col.list.as_ref().and_then(|l| ranges.iter().find(|(n, _, _)| n == l)).map(|(_, a, b)| (*a, *b)) else {
                         continue;
                     };
-                    ws.set_column_format(c, &Format::new().set_num_format("@"))
-                        .map_err(xerr)?;
+                    ws.set_column_format(c, &Format::new().set_num_format("@")).map_err(xerr)?;
                     DataValidation::new()
-                        .allow_list_formula(Formula::new(format!(
-                            "=Instructions!$B${}:$B${}",
-                            first + 1,
-                            last + 1
-                        )))
+                        .allow_list_formula(Formula::new(format!("=Instructions!$B${}:$B${}", first + 1, last + 1)))
                         .set_error_style(DataValidationErrorStyle::Warning)
                 }
                 ColType::Date => {
                     ws.set_column_format(c, &date_fmt).map_err(xerr)?;
-                    DataValidation::new().allow_date(DataValidationRule::Between(
-                        excel_date(first_date())?,
-                        excel_date(last_date())?,
-                    ))
+                    DataValidation::new().allow_date(DataValidationRule::Between(excel_date(first_date())?, excel_date(last_date())?))
                 }
-                ColType::Whole => DataValidation::new()
-                    .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
+                ColType::Whole => DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
                 ColType::Text | ColType::Pnc | ColType::Month => {
-                    ws.set_column_format(c, &Format::new().set_num_format("@"))
-                        .map_err(xerr)?;
+                    ws.set_column_format(c, &Format::new().set_num_format("@")).map_err(xerr)?;
                     continue;
                 }
             };
-            let dv = dv
-                .set_input_title(&col.header)
-                .map_err(xerr)?
-                .set_input_message(need)
-                .map_err(xerr)?;
-            ws.add_data_validation(1, c, INPUT_ROWS, c, &dv)
-                .map_err(xerr)?;
+            let dv = dv.set_input_title(&col.header).map_err(xerr)?.set_input_message(need).map_err(xerr)?;
+            ws.add_data_validation(1, c, INPUT_ROWS, c, &dv).map_err(xerr)?;
         }
         for (r, row) in rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
@@ -181,13 +126,7 @@ fn last_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or_default()
 }
 
-fn write_val(
-    ws: &mut Worksheet,
-    r: u32,
-    c: u16,
-    v: Option<&Val>,
-    date_fmt: &Format,
-) -> Result<(), String> {
+fn write_val(ws: &mut Worksheet, r: u32, c: u16, v: Option<&Val>, date_fmt: &Format) -> Result<(), String> {
     match v {
         None => {}
         Some(Val::Text(t)) => {
@@ -197,8 +136,7 @@ fn write_val(
             ws.write_number(r, c, *n).map_err(xerr)?;
         }
         Some(Val::Date(d)) => {
-            ws.write_datetime_with_format(r, c, excel_date(*d)?, date_fmt)
-                .map_err(xerr)?;
+            ws.write_datetime_with_format(r, c, excel_date(*d)?, date_fmt).map_err(xerr)?;
         }
     }
     Ok(())
@@ -206,11 +144,7 @@ fn write_val(
 
 /// Write the Instructions sheet; returns each code list's 0-based first and
 /// last row of its codes in column B.
-fn instructions(
-    ws: &mut Worksheet,
-    schema: &Schema,
-    bold: &Format,
-) -> Result<Vec<(String, u32, u32)>, XlsxError> {
+fn instructions(ws: &mut Worksheet, schema: &Schema, bold: &Format) -> Result<Vec<(String, u32, u32)>, XlsxError> {
     ws.set_name("Instructions")?;
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 22)?;
@@ -288,11 +222,7 @@ fn describe(sheet: &crate::schema::Sheet, col: &crate::schema::Column) -> String
     };
     let blank = col.blank_when.as_ref().map(|c| {
         let other = &sheet.columns[c.col].header;
-        if c.is_blank {
-            format!("; must be blank when {other} is blank")
-        } else {
-            format!("; must be blank when {other} is filled in")
-        }
+        if c.is_blank { format!("; must be blank when {other} is blank") } else { format!("; must be blank when {other} is filled in") }
     });
     format!("{need}: {kind}{}", blank.unwrap_or_default())
 }

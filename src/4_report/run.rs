@@ -59,29 +59,14 @@ pub struct Report<'a> {
     pub as_at: Option<NaiveDate>,
 }
 
-pub fn run(
-    job: &Job,
-    schema: &Schema,
-    register: &Register,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Done, String> {
+pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn() + Sync)) -> Result<Done, String> {
     if let Some(r) = &job.region {
-        if !crate::register::REGIONS
-            .iter()
-            .any(|x| x.eq_ignore_ascii_case(r))
-        {
-            return Err(format!(
-                "--region {r:?} is not a GO region; use one of: {}",
-                crate::register::REGIONS.join(", ")
-            ));
+        if !crate::register::REGIONS.iter().any(|x| x.eq_ignore_ascii_case(r)) {
+            return Err(format!("--region {r:?} is not a GO region; use one of: {}", crate::register::REGIONS.join(", ")));
         }
     }
     let (found, skipped) = ingest::discover(&job.paths)?;
-    let opts = Options {
-        strict: job.strict,
-        limits: job.limits,
-        keep_sheets: false,
-    };
+    let opts = Options { strict: job.strict, limits: job.limits, keep_sheets: false };
     // Every return is combined, whatever the region: NI 30 takes offences
     // from the whole ledger, whichever scheme recorded them (§10).
     let mut checked = validate::check_each(&found, schema, register, &opts, progress);
@@ -104,12 +89,7 @@ pub fn run(
     };
     let cfg = measure::Config {
         period,
-        region: job.region.as_ref().and_then(|r| {
-            crate::register::REGIONS
-                .iter()
-                .find(|x| x.eq_ignore_ascii_case(r))
-                .map(|x| x.to_string())
-        }),
+        region: job.region.as_ref().and_then(|r| crate::register::REGIONS.iter().find(|x| x.eq_ignore_ascii_case(r)).map(|x| x.to_string())),
         ni30_year: job.ni30_year,
         ni30_cautions: job.ni30_cautions,
         due_weekday: 6,
@@ -182,12 +162,9 @@ pub fn run(
 /// The latest month with a usable return (§10), after resubmissions: a
 /// scheme-month whose latest usable returns tie on Submitted on (X02) has none.
 fn default_period(checked: &[Checked]) -> Option<Month> {
-    let mut latest: std::collections::BTreeMap<(&str, Month), (Option<NaiveDate>, usize)> =
-        Default::default();
+    let mut latest: std::collections::BTreeMap<(&str, Month), (Option<NaiveDate>, usize)> = Default::default();
     for c in checked.iter().filter(|c| c.verdict.usable()) {
-        let (Some(s), Some(m)) = (c.meta.scheme.as_deref(), c.meta.period) else {
-            continue;
-        };
+        let (Some(s), Some(m)) = (c.meta.scheme.as_deref(), c.meta.period) else { continue };
         let e = latest.entry((s, m)).or_insert((c.meta.submitted_on, 0));
         if c.meta.submitted_on > e.0 {
             *e = (c.meta.submitted_on, 1);
@@ -195,20 +172,13 @@ fn default_period(checked: &[Checked]) -> Option<Month> {
             e.1 += 1;
         }
     }
-    latest
-        .iter()
-        .filter(|(_, (_, n))| *n == 1)
-        .map(|((_, m), _)| *m)
-        .max()
+    latest.iter().filter(|(_, (_, n))| *n == 1).map(|((_, m), _)| *m).max()
 }
 
 /// With `--region`, the returns whose issues a report lists: the region's,
 /// and the files that cannot be placed in a scheme.
 pub fn in_scope(r: &Report<'_>, c: &Checked) -> bool {
-    match (
-        &r.cfg.region,
-        c.meta.scheme.as_deref().and_then(|s| r.register.get(s)),
-    ) {
+    match (&r.cfg.region, c.meta.scheme.as_deref().and_then(|s| r.register.get(s))) {
         (Some(region), Some(s)) => &s.region == region,
         _ => true,
     }
@@ -216,20 +186,17 @@ pub fn in_scope(r: &Report<'_>, c: &Checked) -> bool {
 
 /// Every output as (path inside the period folder, bytes), sorted by path.
 fn outputs(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    // The workbooks and charts are independent: made in parallel.
+    let (books, (images, issues_book)) = rayon::join(
+        || book::area_workbooks(r),
+        || rayon::join(|| figures::images(r), || book::issues_workbook(r)),
+    );
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     files.push(("measures.csv".into(), tidy::measures_csv(r.measures)?));
-    files.push((
-        "issues.csv".into(),
-        tidy::issues_csv(
-            r.checked
-                .iter()
-                .filter(|c| in_scope(r, c))
-                .flat_map(|c| &c.issues),
-        )?,
-    ));
-    files.push(("issues.xlsx".into(), book::issues_workbook(r)?));
-    files.extend(book::area_workbooks(r)?);
-    files.extend(figures::images(r)?);
+    files.push(("issues.csv".into(), tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues))?));
+    files.push(("issues.xlsx".into(), issues_book?));
+    files.extend(books?);
+    files.extend(images?);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
@@ -239,10 +206,7 @@ fn write_folder(r: &Report<'_>) -> Result<usize, String> {
     let manifest = manifest::json(r, &files)?;
     files.push(("manifest.json".into(), manifest));
     let target = r.job.out.join(r.cfg.period.to_string());
-    let tmp = r
-        .job
-        .out
-        .join(format!(".{}.tmp-{}", r.cfg.period, std::process::id()));
+    let tmp = r.job.out.join(format!(".{}.tmp-{}", r.cfg.period, std::process::id()));
     let cannot = |p: &Path, e: std::io::Error| format!("{}: cannot write: {e}", p.display());
     let _ = std::fs::remove_dir_all(&tmp);
     for (name, bytes) in &files {
@@ -252,10 +216,7 @@ fn write_folder(r: &Report<'_>) -> Result<usize, String> {
         }
         std::fs::write(&path, bytes).map_err(|e| cannot(&path, e))?;
     }
-    let old = r
-        .job
-        .out
-        .join(format!(".{}.old-{}", r.cfg.period, std::process::id()));
+    let old = r.job.out.join(format!(".{}.old-{}", r.cfg.period, std::process::id()));
     if target.exists() {
         std::fs::rename(&target, &old).map_err(|e| cannot(&target, e))?;
     }

@@ -7,13 +7,11 @@ use super::run::Report;
 use crate::measure::{Level, Value};
 use chrono::Datelike;
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartSolidFill, ChartType, DocProperties, ExcelDateTime, Format,
-    IgnoreError, Table, TableColumn, Url, Workbook, Worksheet, XlsxError,
+    Chart, ChartFormat, ChartLine, ChartSolidFill, ChartType, DocProperties, ExcelDateTime, Format, IgnoreError, Table, TableColumn,
+    Url, Workbook, Worksheet, XlsxError,
 };
 
-pub const PALETTE: [&str; 6] = [
-    "#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1",
-];
+pub const PALETTE: [&str; 6] = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fmt {
@@ -25,12 +23,7 @@ pub enum Fmt {
 pub fn format_for(measure: &str) -> Fmt {
     if measure.ends_with("_pct") || measure.ends_with("median_days") {
         Fmt::OneDp
-    } else if measure.contains("mean")
-        || measure.contains("per_ppo")
-        || measure.contains("per_reoffender")
-        || measure.contains("rolling_baseline")
-        || measure.contains("trajectory")
-    {
+    } else if measure.contains("mean") || measure.contains("per_ppo") || measure.contains("per_reoffender") || measure.contains("rolling_baseline") || measure.contains("trajectory") {
         Fmt::TwoDp
     } else {
         Fmt::Whole
@@ -69,6 +62,9 @@ fn xerr(e: XlsxError) -> String {
     format!("cannot write a workbook: {e}")
 }
 
+/// Sheets longer than this are written in rust_xlsxwriter's low-memory mode.
+const LONG_SHEET_ROWS: usize = 5_000;
+
 /// The row (0-based) of a table's header row: A1 title, A2 note, A3 table.
 const HEADER_ROW: u32 = 2;
 
@@ -87,20 +83,6 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet, index: usize) -> Result<(), Xl
         Format::new().set_num_format("#,##0.0"),
         Format::new().set_num_format("#,##0.00"),
     ];
-    let right = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
-    for (r, row) in sheet.rows.iter().enumerate() {
-        let r = HEADER_ROW + 1 + r as u32;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(t) => ws.write_string(r, c, t).map(|_| ())?,
-                Cell::Num(v, f) => ws
-                    .write_number_with_format(r, c, *v, &formats[*f as usize])
-                    .map(|_| ())?,
-                Cell::Short(s) => ws.write_string_with_format(r, c, *s, &right).map(|_| ())?,
-            }
-        }
-    }
     let cols = sheet.headers.len().max(1) as u16;
     let columns: Vec<TableColumn> = sheet
         .headers
@@ -119,6 +101,20 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet, index: usize) -> Result<(), Xl
         cols - 1,
         &table,
     )?;
+    let right = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = HEADER_ROW + 1 + r as u32;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(t) => ws.write_string(r, c, t).map(|_| ())?,
+                Cell::Num(v, f) => ws
+                    .write_number_with_format(r, c, *v, &formats[*f as usize])
+                    .map(|_| ())?,
+                Cell::Short(s) => ws.write_string_with_format(r, c, *s, &right).map(|_| ())?,
+            }
+        }
+    }
     ws.ignore_error_range(
         HEADER_ROW + 1,
         0,
@@ -137,16 +133,11 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet, index: usize) -> Result<(), Xl
 }
 
 fn add_chart(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
-    let Some(spec) = &sheet.chart else {
-        return Ok(());
-    };
+    let Some(spec) = &sheet.chart else { return Ok(()) };
     if spec.rows.is_empty() {
         return Ok(());
     }
-    let (first, last) = (
-        HEADER_ROW + 1 + spec.rows.start as u32,
-        HEADER_ROW + spec.rows.end as u32,
-    );
+    let (first, last) = (HEADER_ROW + 1 + spec.rows.start as u32, HEADER_ROW + spec.rows.end as u32);
     let mut charts: Vec<(ChartType, Chart)> = Vec::new();
     for (i, (col, kind)) in spec.series.iter().enumerate() {
         let k = match charts.iter().position(|(t, _)| t == kind) {
@@ -166,20 +157,12 @@ fn add_chart(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
         chart
             .add_series()
             .set_name((sheet.name.as_str(), HEADER_ROW, *col))
-            .set_categories((
-                sheet.name.as_str(),
-                first,
-                spec.category_col,
-                last,
-                spec.category_col,
-            ))
+            .set_categories((sheet.name.as_str(), first, spec.category_col, last, spec.category_col))
             .set_values((sheet.name.as_str(), first, *col, last, *col))
             .set_format(&mut format);
     }
     let mut charts = charts.into_iter().map(|(_, c)| c);
-    let Some(mut main) = charts.next() else {
-        return Ok(());
-    };
+    let Some(mut main) = charts.next() else { return Ok(()) };
     if let Some(second) = charts.next() {
         main.combine(&second);
     }
@@ -193,12 +176,7 @@ fn add_chart(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
 
 fn properties(r: &Report<'_>, title: &str) -> Result<DocProperties, String> {
     let d = r.as_at.unwrap_or_default();
-    let when = ExcelDateTime::from_ymd(
-        d.year().clamp(1900, 9999) as u16,
-        d.month() as u8,
-        d.day() as u8,
-    )
-    .map_err(xerr)?;
+    let when = ExcelDateTime::from_ymd(d.year().clamp(1900, 9999) as u16, d.month() as u8, d.day() as u8).map_err(xerr)?;
     Ok(DocProperties::new()
         .set_title(title)
         .set_author("pmf")
@@ -213,17 +191,9 @@ fn month_name(m: crate::calendar::Month) -> String {
 }
 
 /// Cover, contents, notes, then the tables (and their charts).
-pub fn workbook(
-    r: &Report<'_>,
-    area: &str,
-    place: &str,
-    tables: Vec<Sheet>,
-) -> Result<Vec<u8>, String> {
+pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
-    let title = format!(
-        "PPO Performance Management Framework: headline measures, {area}, {}",
-        month_name(r.cfg.period)
-    );
+    let title = format!("PPO Performance Management Framework: headline measures, {area}, {}", month_name(r.cfg.period));
     wb.set_properties(&properties(r, &title)?);
     let bold = Format::new().set_bold();
     let big = Format::new().set_bold().set_font_size(16);
@@ -231,17 +201,9 @@ pub fn workbook(
         let ws = wb.add_worksheet();
         ws.set_name("Cover").map_err(xerr)?;
         ws.set_column_width(0, 120).map_err(xerr)?;
-        ws.write_string_with_format(0, 0, &title, &big)
-            .map_err(xerr)?;
-        let as_at = r
-            .as_at
-            .map(|d| d.format("%-d %B %Y").to_string())
-            .unwrap_or_else(|| "not known (no return was used)".into());
-        let scope = if place == "national" {
-            "each scheme, each region and England and Wales"
-        } else {
-            "each scheme in the region, and the region"
-        };
+        ws.write_string_with_format(0, 0, &title, &big).map_err(xerr)?;
+        let as_at = r.as_at.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|| "not known (no return was used)".into());
+        let scope = if place == "national" { "each scheme, each region and England and Wales" } else { "each scheme in the region, and the region" };
         let paras = [
             ("Period", format!("{} ({}). Returns for later months are not used.", month_name(r.cfg.period), r.cfg.period)),
             ("As at", format!("{as_at}: the latest date on which a return used here was submitted.")),
@@ -252,8 +214,7 @@ pub fn workbook(
         ];
         let mut row = 2;
         for (head, text) in paras {
-            ws.write_string_with_format(row, 0, head, &bold)
-                .map_err(xerr)?;
+            ws.write_string_with_format(row, 0, head, &bold).map_err(xerr)?;
             ws.write_string(row + 1, 0, text).map_err(xerr)?;
             row += 3;
         }
@@ -262,22 +223,20 @@ pub fn workbook(
         name: "Contents".into(),
         title: "Contents".into(),
         headers: vec!["Sheet name".into(), "Table title".into()],
-        rows: vec![vec![
-            Cell::Text("Notes".into()),
-            Cell::Text("Notes, definitions and the NI 30 windows used".into()),
-        ]],
+        rows: vec![vec![Cell::Text("Notes".into()), Cell::Text("Notes, definitions and the NI 30 windows used".into())]],
         chart: None,
     };
-    contents.rows.extend(
-        tables
-            .iter()
-            .map(|t| vec![Cell::Text(t.name.clone()), Cell::Text(t.title.clone())]),
-    );
+    contents.rows.extend(tables.iter().map(|t| vec![Cell::Text(t.name.clone()), Cell::Text(t.title.clone())]));
     let notes = notes_sheet(r);
     let mut all = vec![contents, notes];
     all.extend(tables);
     for (i, sheet) in all.iter().enumerate() {
-        let ws = wb.add_worksheet();
+        // A long sheet is written a row at a time, in bounded memory.
+        let ws = if sheet.rows.len() > LONG_SHEET_ROWS {
+            wb.add_worksheet_with_low_memory().map_err(xerr)?
+        } else {
+            wb.add_worksheet()
+        };
         write_table(ws, sheet, i).map_err(xerr)?;
         if i == 0 {
             ws.set_column_width(0, 20).map_err(xerr)?;
@@ -285,8 +244,7 @@ pub fn workbook(
             for (k, row) in sheet.rows.iter().enumerate() {
                 if let Cell::Text(name) = &row[0] {
                     let url = Url::new(format!("internal:'{name}'!A1"));
-                    ws.write_url_with_text(HEADER_ROW + 1 + k as u32, 0, url, name)
-                        .map_err(xerr)?;
+                    ws.write_url_with_text(HEADER_ROW + 1 + k as u32, 0, url, name).map_err(xerr)?;
                 }
             }
         }
@@ -318,16 +276,10 @@ fn notes_sheet(r: &Report<'_>) -> Sheet {
         "Offences recorded are the proven offences a scheme recorded in the month, excluding the history listed when a person is adopted or a scheme starts.".into(),
         format!("NI 30: cautions are {} in the offence counts. An offence counts in a window when it was committed in the window and proven no later than six months after the window ends.", if r.cfg.ni30_cautions { "included" } else { "left out" }),
     ];
-    for m in r.measures.iter().filter(|m| {
-        m.level != Level::Scheme && m.measure.ends_with("_year") && m.measure.starts_with("ni30_")
-    }) {
+    for m in r.measures.iter().filter(|m| m.level != Level::Scheme && m.measure.ends_with("_year") && m.measure.starts_with("ni30_")) {
         if let Value::Num(y) = m.value {
             let y = y as i32;
-            let kind = if m.measure.contains("outturn") {
-                "Outturn year"
-            } else {
-                "Report year"
-            };
+            let kind = if m.measure.contains("outturn") { "Outturn year" } else { "Report year" };
             let note = format!(
                 "{kind} {y}/{:02}: cohort as active on 1 February {y} (any strand but Prevent & Deter); baseline offences committed 1 October {} to 30 September {}; follow-up offences committed 1 April {y} to 31 March {}, proven by 30 September {}.",
                 (y + 1) % 100, y - 2, y - 1, y + 1, y + 1
@@ -346,11 +298,7 @@ fn notes_sheet(r: &Report<'_>) -> Sheet {
         name: "Notes".into(),
         title: "Notes".into(),
         headers: vec!["Note number".into(), "Note text".into()],
-        rows: notes
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| vec![Cell::Num(i as f64 + 1.0, Fmt::Whole), Cell::Text(t)])
-            .collect(),
+        rows: notes.into_iter().enumerate().map(|(i, t)| vec![Cell::Num(i as f64 + 1.0, Fmt::Whole), Cell::Text(t)]).collect(),
         chart: None,
     }
 }

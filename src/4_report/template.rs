@@ -34,11 +34,7 @@ pub fn contents(schema: &Schema, prefill: &Prefill) -> Contents {
             _ => None,
         })
         .collect();
-    Contents {
-        meta,
-        cohort: Vec::new(),
-        offences: Vec::new(),
-    }
+    Contents { meta, cohort: Vec::new(), offences: Vec::new() }
 }
 
 pub fn write(path: &Path, schema: &Schema, prefill: &Prefill) -> Result<(), String> {

@@ -23,9 +23,7 @@ pub fn number(v: f64) -> String {
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, String> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     let err = |e: csv::Error| format!("cannot write CSV: {e}");
     w.write_record(header).map_err(err)?;
     for r in rows {
@@ -35,17 +33,7 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result
 }
 
 pub fn measures_csv(rows: &[Measure]) -> Result<Vec<u8>, String> {
-    let header = [
-        "period",
-        "level",
-        "area_code",
-        "area_name",
-        "measure",
-        "value",
-        "numerator",
-        "denominator",
-        "flag",
-    ];
+    let header = ["period", "level", "area_code", "area_name", "measure", "value", "numerator", "denominator", "flag"];
     csv_bytes(
         &header,
         rows.iter().map(|m| {
@@ -69,9 +57,7 @@ pub fn measures_csv(rows: &[Measure]) -> Result<Vec<u8>, String> {
     )
 }
 
-pub const ISSUE_COLUMNS: [&str; 9] = [
-    "rule", "severity", "file", "sheet", "cell", "row", "column", "value", "message",
-];
+pub const ISSUE_COLUMNS: [&str; 9] = ["rule", "severity", "file", "sheet", "cell", "row", "column", "value", "message"];
 
 pub fn issue_fields(i: &Issue) -> Vec<String> {
     vec![

@@ -41,12 +41,7 @@ pub struct Return<'a> {
     pub omit: Option<usize>,
 }
 
-pub fn contents(
-    world: &World,
-    ledger: &Ledger,
-    r: &Return<'_>,
-    schema: &Schema,
-) -> Result<Contents, String> {
+pub fn contents(world: &World, ledger: &Ledger, r: &Return<'_>, schema: &Schema) -> Result<Contents, String> {
     let scheme = world.schemes.get(r.scheme).ok_or("synth: no such scheme")?;
     let meta = schema
         .return_sheet
@@ -66,12 +61,7 @@ pub fn contents(
         return Err("synth: the schema has no Cohort or Offences sheet".into());
     };
     let mut cohort = Vec::new();
-    for &mi in world
-        .by_scheme
-        .get(r.scheme)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for &mi in world.by_scheme.get(r.scheme).map(Vec::as_slice).unwrap_or_default() {
         let mem = &world.members[mi];
         if mem.listed_in(r.month) {
             let keys = cspec.columns.iter().map(|c| c.key.as_str());
@@ -83,38 +73,16 @@ pub fn contents(
         .iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != r.omit)
-        .map(|(_, row)| {
-            offence_row(
-                world,
-                ledger,
-                row,
-                ospec.columns.iter().map(|c| c.key.as_str()),
-            )
-        })
+        .map(|(_, row)| offence_row(world, ledger, row, ospec.columns.iter().map(|c| c.key.as_str())))
         .collect::<Result<Vec<_>, String>>()?;
-    Ok(Contents {
-        meta,
-        cohort,
-        offences,
-    })
+    Ok(Contents { meta, cohort, offences })
 }
 
-fn cohort_row<'k>(
-    world: &World,
-    mem: &Member,
-    m: Month,
-    keys: impl Iterator<Item = &'k str>,
-) -> Result<Vec<Option<Val>>, String> {
+fn cohort_row<'k>(world: &World, mem: &Member, m: Month, keys: impl Iterator<Item = &'k str>) -> Result<Vec<Option<Val>>, String> {
     let p = &world.people[mem.person];
-    let st = p
-        .state(m)
-        .ok_or_else(|| format!("synth: no state for {} in {m}", p.pnc))?;
+    let st = p.state(m).ok_or_else(|| format!("synth: no state for {} in {m}", p.pnc))?;
     let left = mem.deselected.filter(|(d, _)| *d <= m.last_day());
-    let status = if left.is_some() {
-        None
-    } else {
-        Some(st.status)
-    };
+    let status = if left.is_some() { None } else { Some(st.status) };
     Ok(keys
         .map(|k| match k {
             "ppo_id" => text(&p.pnc),
@@ -127,10 +95,7 @@ fn cohort_row<'k>(
             "deselection_reason" => left.and_then(|(_, why)| text(why)),
             "status" => status.and_then(|s| coded(&STATUSES, s)),
             "offender_manager" => yes_no(st.om),
-            "custody_start_date" => status
-                .filter(|&s| is_custody(s))
-                .and(st.custody_start)
-                .map(Val::Date),
+            "custody_start_date" => status.filter(|&s| is_custody(s)).and(st.custody_start).map(Val::Date),
             "assessment_date" => st.assessment.map(Val::Date),
             "drug_misuser" => text(p.drug),
             "in_drug_treatment" => (p.drug == "Y").then(|| yes_no(st.treatment)).flatten(),
@@ -148,14 +113,8 @@ fn offence_row<'k>(
     row: &Row,
     keys: impl Iterator<Item = &'k str>,
 ) -> Result<Vec<Option<Val>>, String> {
-    let o = ledger
-        .offences
-        .get(row.offence)
-        .ok_or("synth: no such offence")?;
-    let p = world
-        .people
-        .get(row.person)
-        .ok_or("synth: no such person")?;
+    let o = ledger.offences.get(row.offence).ok_or("synth: no such offence")?;
+    let p = world.people.get(row.person).ok_or("synth: no such person")?;
     Ok(keys
         .map(|k| match k {
             "ppo_id" => text(&p.pnc),

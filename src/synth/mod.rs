@@ -54,10 +54,7 @@ fn check(cfg: &Config) -> Result<(), String> {
         return Err(format!("--months {} must be 1 to 600", cfg.months));
     }
     if !(1960..=2100).contains(&cfg.start.year) {
-        return Err(format!(
-            "--start {} must be a month from 1960 to 2100",
-            cfg.start
-        ));
+        return Err(format!("--start {} must be a month from 1960 to 2100", cfg.start));
     }
     Ok(())
 }
@@ -87,13 +84,7 @@ pub fn summary(cfg: &Config) -> Result<Summary, String> {
     let ledger = offences::generate(&world);
     let rows = offences::assign(&world, &ledger);
     let jobs = jobs(Path::new(""), &world, &rows);
-    let code = |s: usize| {
-        world
-            .schemes
-            .get(s)
-            .map(|x| x.code.clone())
-            .unwrap_or_default()
-    };
+    let code = |s: usize| world.schemes.get(s).map(|x| x.code.clone()).unwrap_or_default();
     let end = world.last.last_day();
     let schemes = world
         .schemes
@@ -113,9 +104,7 @@ pub fn summary(cfg: &Config) -> Result<Summary, String> {
     let offence_rows = (0..=(world.last.index() - world.start.index()))
         .map(|k| {
             let placed = rows.iter().filter_map(|s| s.get(k as usize));
-            let (all, hist) = placed.fold((0, 0), |(a, h), r| {
-                (a + r.len(), h + r.iter().filter(|x| x.history).count())
-            });
+            let (all, hist) = placed.fold((0, 0), |(a, h), r| (a + r.len(), h + r.iter().filter(|x| x.history).count()));
             (world.start.add(k), all, hist)
         })
         .collect();
@@ -126,14 +115,7 @@ pub fn summary(cfg: &Config) -> Result<Summary, String> {
         offence_rows,
         resubmitted: resubmission(&world, &rows).map(|(s, m, _)| (code(s), m)),
         missing: world.missing.map(|(s, m)| (code(s), m)),
-        transfer: world.transfer.map(|t| {
-            (
-                code(t.from),
-                code(t.to),
-                world.people[t.person].pnc.clone(),
-                t.day,
-            )
-        }),
+        transfer: world.transfer.map(|t| (code(t.from), code(t.to), world.people[t.person].pnc.clone(), t.day)),
     })
 }
 
@@ -148,11 +130,7 @@ pub fn write(out: &Path, cfg: &Config, schema: &Schema) -> Result<usize, String>
     jobs.par_iter()
         .map(|job| {
             let slot = (job.month.index() - world.start.index()) as usize;
-            let placed = rows
-                .get(job.scheme)
-                .and_then(|s| s.get(slot))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            let placed = rows.get(job.scheme).and_then(|s| s.get(slot)).map(Vec::as_slice).unwrap_or_default();
             let ret = book::Return {
                 scheme: job.scheme,
                 month: job.month,
@@ -175,9 +153,7 @@ fn jobs(out: &Path, world: &World, rows: &[Vec<Vec<offences::Row>>]) -> Vec<Job>
     let resubmit = resubmission(world, rows);
     let mut jobs = Vec::new();
     for (s, scheme) in world.schemes.iter().enumerate() {
-        let dir = out
-            .join(file_slug(&crate::report::book::region_slug(scheme.region)))
-            .join(file_slug(&scheme.code));
+        let dir = out.join(file_slug(&crate::report::book::region_slug(scheme.region))).join(file_slug(&scheme.code));
         let mut m = scheme.active_from.max(world.start);
         while m <= world.last {
             if world.missing != Some((s, m)) {
@@ -189,35 +165,20 @@ fn jobs(out: &Path, world: &World, rows: &[Vec<Vec<offences::Row>>]) -> Vec<Job>
                 };
                 let prepared_by = scheme.analysts[usize::from(rng.chance(0.25))].clone();
                 let name = format!("{}_{m}", scheme.code);
-                let omit = resubmit
-                    .filter(|&(rs, rm, _)| rs == s && rm == m)
-                    .map(|(_, _, i)| i);
+                let omit = resubmit.filter(|&(rs, rm, _)| rs == s && rm == m).map(|(_, _, i)| i);
                 if omit.is_some() {
                     let later = weekday_on_or_after(add_days(submitted, rng.range(3, 12)));
                     let path = dir.join(format!("{name}_v2.xlsx"));
-                    jobs.push(Job {
-                        scheme: s,
-                        month: m,
-                        submitted: later,
-                        prepared_by: prepared_by.clone(),
-                        omit: None,
-                        path,
-                    });
+                    jobs.push(Job { scheme: s, month: m, submitted: later, prepared_by: prepared_by.clone(), omit: None, path });
                 }
-                jobs.push(Job {
-                    scheme: s,
-                    month: m,
-                    submitted,
-                    prepared_by,
-                    omit,
-                    path: dir.join(format!("{name}.xlsx")),
-                });
+                jobs.push(Job { scheme: s, month: m, submitted, prepared_by, omit, path: dir.join(format!("{name}.xlsx")) });
             }
             m = m.next();
         }
     }
     jobs
 }
+
 
 /// The resubmitted return: scheme 0, the first month from a third of the way
 /// in that has an offence recorded in it (not history); its first version
@@ -242,24 +203,10 @@ fn resubmission(world: &World, rows: &[Vec<Vec<offences::Row>>]) -> Option<(usiz
 /// The register, with the columns of `register.rs`.
 fn register_csv(world: &World) -> Result<Vec<u8>, String> {
     let bad = |e: csv::Error| format!("cannot write the register: {e}");
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     w.write_record([
-        "scheme_code",
-        "scheme_name",
-        "region",
-        "cjs_area",
-        "cdrps",
-        "bcus",
-        "active_from",
-        "active_to",
-        "cohort_min",
-        "cohort_max",
-        "pd_min",
-        "pd_max",
-        "ni30_target_pct",
-        "ni30_stretch_pct",
+        "scheme_code", "scheme_name", "region", "cjs_area", "cdrps", "bcus", "active_from", "active_to", "cohort_min",
+        "cohort_max", "pd_min", "pd_max", "ni30_target_pct", "ni30_stretch_pct",
     ])
     .map_err(bad)?;
     let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
@@ -282,6 +229,5 @@ fn register_csv(world: &World) -> Result<Vec<u8>, String> {
         ])
         .map_err(bad)?;
     }
-    w.into_inner()
-        .map_err(|e| format!("cannot write the register: {e}"))
+    w.into_inner().map_err(|e| format!("cannot write the register: {e}"))
 }

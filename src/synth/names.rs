@@ -14,70 +14,28 @@ use std::collections::HashSet;
 pub const REGION_PREFIX: [&str; 10] = ["NE", "NW", "YH", "EM", "WM", "EE", "LN", "SE", "SW", "WA"];
 
 const HEADS: [&str; 48] = [
-    "Ash", "Brack", "Cold", "Dun", "Elm", "Fen", "Gran", "Hart", "Ket", "Lang", "Mar", "Nor",
-    "Old", "Pen", "Red", "Stan", "Thorn", "Wend", "Wych", "Bar", "Craw", "Dal", "Eas", "Fal",
-    "Gil", "Hol", "Ire", "Kil", "Lyn", "Mill", "Nether", "Oak", "Pres", "Rod", "Sal", "Tam", "Ul",
-    "Ver", "Whit", "Yar", "Brad", "Cal", "Dray", "Ever", "Fox", "Glen", "Hals", "Lox",
+    "Ash", "Brack", "Cold", "Dun", "Elm", "Fen", "Gran", "Hart", "Ket", "Lang", "Mar", "Nor", "Old", "Pen",
+    "Red", "Stan", "Thorn", "Wend", "Wych", "Bar", "Craw", "Dal", "Eas", "Fal", "Gil", "Hol", "Ire", "Kil",
+    "Lyn", "Mill", "Nether", "Oak", "Pres", "Rod", "Sal", "Tam", "Ul", "Ver", "Whit", "Yar", "Brad", "Cal",
+    "Dray", "Ever", "Fox", "Glen", "Hals", "Lox",
 ];
 
 const TAILS: [&str; 24] = [
-    "ford", "ley", "ton", "bury", "wick", "ham", "side", "dale", "field", "mouth", "borough", "by",
-    "stow", "combe", "well", "mere", "worth", "caster", "bridge", "moor", "hurst", "gate", "holme",
-    "port",
+    "ford", "ley", "ton", "bury", "wick", "ham", "side", "dale", "field", "mouth", "borough", "by", "stow",
+    "combe", "well", "mere", "worth", "caster", "bridge", "moor", "hurst", "gate", "holme", "port",
 ];
 
-const QUALIFIERS: [&str; 8] = [
-    "North", "South", "East", "West", "Upper", "Lower", "Great", "Little",
-];
+const QUALIFIERS: [&str; 8] = ["North", "South", "East", "West", "Upper", "Lower", "Great", "Little"];
 
 const AREA_TAILS: [&str; 4] = ["shire", "land", "ria", " and Wold"];
 
-const INITIALS: [&str; 20] = [
-    "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "W",
-    "Y",
-];
+const INITIALS: [&str; 20] = ["A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "W", "Y"];
 
 const SURNAMES: [&str; 40] = [
-    "Abbott",
-    "Barker",
-    "Chadwick",
-    "Dixon",
-    "Ellison",
-    "Fletcher",
-    "Gibson",
-    "Harper",
-    "Ingram",
-    "Jarvis",
-    "Kershaw",
-    "Lowther",
-    "Metcalfe",
-    "Nolan",
-    "Oakes",
-    "Pickering",
-    "Quinn",
-    "Rowntree",
-    "Sutcliffe",
-    "Thwaite",
-    "Usher",
-    "Varley",
-    "Walsh",
-    "Yeadon",
-    "Akhtar",
-    "Begum",
-    "Clarke",
-    "Davies",
-    "Evans",
-    "Hughes",
-    "Iqbal",
-    "Jones",
-    "Khan",
-    "Lewis",
-    "Morgan",
-    "Owen",
-    "Patel",
-    "Roberts",
-    "Singh",
-    "Thomas",
+    "Abbott", "Barker", "Chadwick", "Dixon", "Ellison", "Fletcher", "Gibson", "Harper", "Ingram", "Jarvis",
+    "Kershaw", "Lowther", "Metcalfe", "Nolan", "Oakes", "Pickering", "Quinn", "Rowntree", "Sutcliffe",
+    "Thwaite", "Usher", "Varley", "Walsh", "Yeadon", "Akhtar", "Begum", "Clarke", "Davies", "Evans",
+    "Hughes", "Iqbal", "Jones", "Khan", "Lewis", "Morgan", "Owen", "Patel", "Roberts", "Singh", "Thomas",
 ];
 
 /// A source of unique place names.
@@ -93,11 +51,7 @@ impl Places {
             let head = HEADS[rng.below(HEADS.len())];
             let tail = TAILS[rng.below(TAILS.len())];
             let base = format!("{head}{tail}");
-            let name = if attempt < 20 {
-                base
-            } else {
-                format!("{} {base}", QUALIFIERS[rng.below(QUALIFIERS.len())])
-            };
+            let name = if attempt < 20 { base } else { format!("{} {base}", QUALIFIERS[rng.below(QUALIFIERS.len())]) };
             if self.used.insert(name.clone()) {
                 return name;
             }
@@ -127,11 +81,7 @@ impl Places {
 
 /// An analyst's name for "Prepared by", such as `K. Metcalfe`.
 pub fn analyst(rng: &mut Rng) -> String {
-    format!(
-        "{}. {}",
-        INITIALS[rng.below(INITIALS.len())],
-        SURNAMES[rng.below(SURNAMES.len())]
-    )
+    format!("{}. {}", INITIALS[rng.below(INITIALS.len())], SURNAMES[rng.below(SURNAMES.len())])
 }
 
 #[cfg(test)]

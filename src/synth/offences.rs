@@ -13,8 +13,8 @@
 //!   day of the scheme's first month; every other row has its outcome on or
 //!   after that day, so Q03 speaks only of genuinely late recording.
 
-use super::people::is_custody;
 use super::rng::{add_days, months_after, months_back, Rng, Tag};
+use super::people::is_custody;
 use super::world::World;
 use crate::calendar::Month;
 use chrono::NaiveDate;
@@ -22,33 +22,13 @@ use std::ops::Range;
 
 const OUTCOMES: [(&str, u32); 3] = [("CONVICTION", 75), ("CAUTION", 12), ("TIC", 13)];
 const CATEGORIES: [(&str, u32); 18] = [
-    ("BURGLARY_DWELLING", 80),
-    ("BURGLARY_OTHER", 60),
-    ("ROBBERY", 30),
-    ("VEHICLE_THEFT", 60),
-    ("THEFT_FROM_VEHICLE", 70),
-    ("SHOPLIFTING", 200),
-    ("THEFT_OTHER", 100),
-    ("HANDLING", 40),
-    ("FRAUD", 30),
-    ("CRIMINAL_DAMAGE", 60),
-    ("ARSON", 5),
-    ("VIOLENCE", 80),
-    ("SEXUAL", 5),
-    ("DRUGS", 60),
-    ("PUBLIC_ORDER", 40),
-    ("MOTORING", 40),
-    ("BREACH", 80),
-    ("OTHER", 20),
+    ("BURGLARY_DWELLING", 80), ("BURGLARY_OTHER", 60), ("ROBBERY", 30), ("VEHICLE_THEFT", 60),
+    ("THEFT_FROM_VEHICLE", 70), ("SHOPLIFTING", 200), ("THEFT_OTHER", 100), ("HANDLING", 40), ("FRAUD", 30),
+    ("CRIMINAL_DAMAGE", 60), ("ARSON", 5), ("VIOLENCE", 80), ("SEXUAL", 5), ("DRUGS", 60), ("PUBLIC_ORDER", 40),
+    ("MOTORING", 40), ("BREACH", 80), ("OTHER", 20),
 ];
-const DISPOSALS: [(&str, u32); 6] = [
-    ("CUSTODY", 40),
-    ("SUSPENDED", 12),
-    ("COMMUNITY", 25),
-    ("FINE", 10),
-    ("DISCHARGE", 8),
-    ("OTHER", 5),
-];
+const DISPOSALS: [(&str, u32); 6] =
+    [("CUSTODY", 40), ("SUSPENDED", 12), ("COMMUNITY", 25), ("FINE", 10), ("DISCHARGE", 8), ("OTHER", 5)];
 
 /// Offences a year, for an average PPO.
 const RATE_BEFORE: f64 = 4.0;
@@ -111,14 +91,10 @@ pub fn generate(world: &World) -> Ledger {
         };
         let person = &world.people[p];
         let adopted = world.members[first].adopted;
-        let opens = world.schemes[world.members[first].scheme]
-            .active_from
-            .first_day();
+        let opens = world.schemes[world.members[first].scheme].active_from.first_day();
         // No offence before the age of criminal responsibility (10).
         let gen_start = months_back(adopted.min(opens), 24).max(months_after(person.dob, 120));
-        let gen_end = world.members[last]
-            .deselected
-            .map_or(end_of_world, |(d, _)| d.min(end_of_world));
+        let gen_end = world.members[last].deselected.map_or(end_of_world, |(d, _)| d.min(end_of_world));
         let mut rng = Rng::stream(world.seed, Tag::Offences, &person.key);
         let mut m = Month::of(gen_start);
         while m <= Month::of(gen_end) {
@@ -170,11 +146,7 @@ fn one(rng: &mut Rng, date: NaiveDate) -> Offence {
     } else if outcome == "CAUTION" && rng.chance(0.6) {
         arrest = Some(add_days(date, rng.range(0, delay.min(7))));
     }
-    let lag = if rng.chance(0.92) {
-        rng.range(0, 5)
-    } else {
-        rng.range(8, 20)
-    };
+    let lag = if rng.chance(0.92) { rng.range(0, 5) } else { rng.range(8, 20) };
     Offence {
         oref: String::new(),
         date,
@@ -201,25 +173,13 @@ pub fn assign(world: &World, ledger: &Ledger) -> Vec<Vec<Vec<Row>>> {
         // History counts back from the adoption, or from the first return
         // for those already on the scheme when its returns began.
         let initial = mem.adopted < first.first_day();
-        let tau = if initial {
-            first.first_day()
-        } else {
-            mem.adopted
-        };
+        let tau = if initial { first.first_day() } else { mem.adopted };
         let h = Month::of(tau);
         let window = months_back(tau, 24);
-        let until = mem
-            .deselected
-            .map_or(world.last.last_day(), |(d, _)| d.min(world.last.last_day()));
+        let until = mem.deselected.map_or(world.last.last_day(), |(d, _)| d.min(world.last.last_day()));
         let key = world.people.get(mem.person).map_or([0, 0], |p| p.key);
-        let mut rng = Rng::stream(
-            world.seed,
-            Tag::History,
-            &[key[0], key[1], mem.scheme as u64],
-        );
-        let Some(range) = ledger.by_person.get(mem.person) else {
-            continue;
-        };
+        let mut rng = Rng::stream(world.seed, Tag::History, &[key[0], key[1], mem.scheme as u64]);
+        let Some(range) = ledger.by_person.get(mem.person) else { continue };
         for oi in range.clone() {
             let o = &ledger.offences[oi];
             let (month, recorded, history) = if o.outcome_date < tau {
@@ -238,34 +198,21 @@ pub fn assign(world: &World, ledger: &Ledger) -> Vec<Vec<Vec<Row>>> {
                 }
                 (Month::of(o.recorded), o.recorded, false)
             };
-            if world.missing == Some((mem.scheme, month))
-                || month < world.start
-                || month > world.last
-            {
+            if world.missing == Some((mem.scheme, month)) || month < world.start || month > world.last {
                 continue;
             }
             let slot = (month.index() - world.start.index()) as usize;
-            out[mem.scheme][slot].push(Row {
-                offence: oi,
-                person: mem.person,
-                recorded,
-                history,
-            });
+            out[mem.scheme][slot].push(Row { offence: oi, person: mem.person, recorded, history });
         }
     }
     for scheme in &mut out {
         for rows in scheme.iter_mut() {
             rows.sort_by(|a, b| {
-                (
-                    a.recorded,
-                    &world.people[a.person].pnc,
-                    &ledger.offences[a.offence].oref,
-                )
-                    .cmp(&(
-                        b.recorded,
-                        &world.people[b.person].pnc,
-                        &ledger.offences[b.offence].oref,
-                    ))
+                (a.recorded, &world.people[a.person].pnc, &ledger.offences[a.offence].oref).cmp(&(
+                    b.recorded,
+                    &world.people[b.person].pnc,
+                    &ledger.offences[b.offence].oref,
+                ))
             });
         }
     }

@@ -18,14 +18,7 @@ use crate::calendar::Month;
 use crate::validate::check_letter;
 use chrono::{Datelike, NaiveDate};
 
-pub const STATUSES: [&str; 6] = [
-    "CUSTODY_REMAND",
-    "CUSTODY_SENTENCED",
-    "COMMUNITY",
-    "LICENCE",
-    "NON_STATUTORY",
-    "WANTED",
-];
+pub const STATUSES: [&str; 6] = ["CUSTODY_REMAND", "CUSTODY_SENTENCED", "COMMUNITY", "LICENCE", "NON_STATUTORY", "WANTED"];
 /// Share of each status on a month's last day (custody 25%, as briefed).
 const STATUS_MIX: [(u8, u32); 6] = [(0, 7), (1, 18), (2, 30), (3, 20), (4, 20), (5, 5)];
 pub const ACCOMMODATION: [&str; 4] = ["SETTLED", "UNSETTLED", "NFA", "UNKNOWN"];
@@ -34,42 +27,12 @@ pub const ETE: [&str; 4] = ["EMPLOYED", "TRAINING", "NONE", "UNKNOWN"];
 const ACC_MIX: [(u8, u32); 5] = [(0, 50), (1, 25), (2, 10), (3, 8), (u8::MAX, 7)];
 const ETE_MIX: [(u8, u32); 5] = [(0, 14), (1, 14), (2, 57), (3, 8), (u8::MAX, 7)];
 const ETHNICITY: [(&str, u32); 17] = [
-    ("W1", 800),
-    ("W2", 10),
-    ("W9", 30),
-    ("M1", 20),
-    ("M2", 5),
-    ("M3", 10),
-    ("M9", 5),
-    ("A1", 20),
-    ("A2", 20),
-    ("A3", 5),
-    ("A9", 5),
-    ("B1", 20),
-    ("B2", 10),
-    ("B9", 5),
-    ("O1", 5),
-    ("O9", 5),
-    ("NS", 25),
+    ("W1", 800), ("W2", 10), ("W9", 30), ("M1", 20), ("M2", 5), ("M3", 10), ("M9", 5), ("A1", 20), ("A2", 20),
+    ("A3", 5), ("A9", 5), ("B1", 20), ("B2", 10), ("B9", 5), ("O1", 5), ("O9", 5), ("NS", 25),
 ];
 const ETHNICITY_LONDON: [(&str, u32); 17] = [
-    ("W1", 420),
-    ("W2", 20),
-    ("W9", 60),
-    ("M1", 40),
-    ("M2", 15),
-    ("M3", 20),
-    ("M9", 15),
-    ("A1", 40),
-    ("A2", 30),
-    ("A3", 30),
-    ("A9", 20),
-    ("B1", 80),
-    ("B2", 100),
-    ("B9", 30),
-    ("O1", 15),
-    ("O9", 25),
-    ("NS", 40),
+    ("W1", 420), ("W2", 20), ("W9", 60), ("M1", 40), ("M2", 15), ("M3", 20), ("M9", 15), ("A1", 40), ("A2", 30),
+    ("A3", 30), ("A9", 20), ("B1", 80), ("B2", 100), ("B9", 30), ("O1", 15), ("O9", 25), ("NS", 40),
 ];
 
 pub fn is_custody(status: u8) -> bool {
@@ -115,24 +78,14 @@ pub struct Person {
 
 impl Person {
     pub fn state(&self, m: Month) -> Option<&State> {
-        usize::try_from(m.index() - self.base.index())
-            .ok()
-            .and_then(|i| self.states.get(i))
+        usize::try_from(m.index() - self.base.index()).ok().and_then(|i| self.states.get(i))
     }
 }
 
 /// Person number `g` (which fixes the PNC serial), drawn from the stream
 /// named by `key` (scheme, place in it), adopted on `adopted` by a scheme whose returns start in `first`; monthly
 /// states up to `last`.
-pub fn make_person(
-    key: [u64; 2],
-    seed: u64,
-    g: usize,
-    adopted: NaiveDate,
-    first: Month,
-    last: Month,
-    london: bool,
-) -> Result<Person, String> {
+pub fn make_person(key: [u64; 2], seed: u64, g: usize, adopted: NaiveDate, first: Month, last: Month, london: bool) -> Result<Person, String> {
     let mut rng = Rng::stream(seed, Tag::Person, &key);
     let strand = rng.weighted(&[("CC", 50), ("RR", 40), ("PD", 10)], "CC");
     let base = Month::of(adopted).max(first);
@@ -141,22 +94,11 @@ pub fn make_person(
         let age = rng.range(13, 17) as u32;
         add_days(months_back(base.first_day(), 12 * age), -rng.range(0, 364))
     } else {
-        let age = if rng.chance(0.04) {
-            rng.range(46, 60)
-        } else {
-            18 + (28.0 * rng.unit().powf(2.2)) as i64
-        };
+        let age = if rng.chance(0.04) { rng.range(46, 60) } else { 18 + (28.0 * rng.unit().powf(2.2)) as i64 };
         add_days(months_back(adopted, 12 * age as u32), -rng.range(0, 364))
     };
     let gender = rng.weighted(&[("M", 95), ("F", 5)], "M");
-    let ethnicity = rng.weighted(
-        if london {
-            &ETHNICITY_LONDON
-        } else {
-            &ETHNICITY
-        },
-        "W1",
-    );
+    let ethnicity = rng.weighted(if london { &ETHNICITY_LONDON } else { &ETHNICITY }, "W1");
     let drug = rng.weighted(&[("Y", 60), ("N", 30), ("U", 10)], "U");
     let score = rng.chance(0.9).then(|| rng.range(10, 80) as u32);
     let rate = (-(1.0 - rng.unit()).ln()).clamp(0.05, 4.0);
@@ -171,19 +113,7 @@ pub fn make_person(
     let year = rng.range(i64::from(lo), i64::from(hi)) as u32;
     let pnc = format!("{year:04}/{serial:07}{}", check_letter(year, serial));
     let states = life(&mut rng, drug == "Y", adopted, base, last);
-    Ok(Person {
-        key,
-        pnc,
-        dob,
-        gender,
-        ethnicity,
-        strand,
-        drug,
-        score,
-        rate,
-        base,
-        states,
-    })
+    Ok(Person { key, pnc, dob, gender, ethnicity, strand, drug, score, rate, base, states })
 }
 
 /// Monthly states from `base` to `last`: a status that persists or is
@@ -195,11 +125,7 @@ fn life(rng: &mut Rng, drug: bool, adopted: NaiveDate, base: Month, last: Month)
     let mut accommodation = rng.weighted(&ACC_MIX, u8::MAX);
     let mut ete = rng.weighted(&ETE_MIX, u8::MAX);
     let mut assessment = None;
-    let mut pending = if rng.chance(0.75) {
-        Some(add_days(adopted, rng.range(-90, 40)))
-    } else {
-        None
-    };
+    let mut pending = if rng.chance(0.75) { Some(add_days(adopted, rng.range(-90, 40))) } else { None };
     let mut status = rng.weighted(&STATUS_MIX, 2);
     let mut custody_start = None;
     let mut out = Vec::new();
@@ -239,15 +165,7 @@ fn life(rng: &mut Rng, drug: bool, adopted: NaiveDate, base: Month, last: Month)
             pending = None;
         }
         let om = om_u < if is_statutory(status) { 0.9 } else { 0.35 };
-        out.push(State {
-            status,
-            custody_start,
-            assessment,
-            om,
-            treatment,
-            accommodation,
-            ete,
-        });
+        out.push(State { status, custody_start, assessment, om, treatment, accommodation, ete });
         m = m.next();
     }
     out
@@ -273,30 +191,15 @@ mod tests {
     #[test]
     fn codes_and_status_groups_agree_with_the_schema() {
         let schema = Schema::pmf1().expect("schema");
-        let in_list = |list: &str, code: &str| {
-            schema
-                .list(list)
-                .is_some_and(|l| l.codes().any(|c| c == code))
-        };
+        let in_list = |list: &str, code: &str| schema.list(list).is_some_and(|l| l.codes().any(|c| c == code));
         for (i, s) in STATUSES.iter().enumerate() {
             assert!(in_list("status", s), "{s}");
-            assert_eq!(
-                is_custody(i as u8),
-                schema.custody_statuses.iter().any(|c| c == s),
-                "{s}"
-            );
-            assert_eq!(
-                is_statutory(i as u8),
-                schema.statutory_statuses.iter().any(|c| c == s),
-                "{s}"
-            );
+            assert_eq!(is_custody(i as u8), schema.custody_statuses.iter().any(|c| c == s), "{s}");
+            assert_eq!(is_statutory(i as u8), schema.statutory_statuses.iter().any(|c| c == s), "{s}");
         }
         assert!(ACCOMMODATION.iter().all(|c| in_list("accommodation", c)));
         assert!(ETE.iter().all(|c| in_list("ete", c)));
-        assert!(ETHNICITY
-            .iter()
-            .chain(&ETHNICITY_LONDON)
-            .all(|(c, _)| in_list("ethnicity", c)));
+        assert!(ETHNICITY.iter().chain(&ETHNICITY_LONDON).all(|(c, _)| in_list("ethnicity", c)));
     }
 
     #[test]

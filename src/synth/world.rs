@@ -22,13 +22,8 @@ use crate::calendar::{age_on, Month};
 use crate::register::REGIONS;
 use chrono::NaiveDate;
 
-const REASONS: [(&str, u32); 5] = [
-    ("REDUCED_OFFENDING", 45),
-    ("MOVED_AWAY", 20),
-    ("LONG_CUSTODY", 8),
-    ("DIED_OR_ILL", 5),
-    ("OTHER", 20),
-];
+const REASONS: [(&str, u32); 5] =
+    [("REDUCED_OFFENDING", 45), ("MOVED_AWAY", 20), ("LONG_CUSTODY", 8), ("DIED_OR_ILL", 5), ("OTHER", 20)];
 
 #[derive(Debug, Clone)]
 pub struct Scheme {
@@ -108,12 +103,7 @@ impl World {
             w.transfer_one(2, 0, cfg.start.add(cfg.months as i32 / 2));
         }
         for list in &mut w.by_scheme {
-            list.sort_by_key(|&i| {
-                (
-                    w.members[i].adopted,
-                    w.people[w.members[i].person].pnc.clone(),
-                )
-            });
+            list.sort_by_key(|&i| (w.members[i].adopted, w.people[w.members[i].person].pnc.clone()));
         }
         Ok(w)
     }
@@ -137,9 +127,7 @@ impl World {
             let active: Vec<usize> = self.by_scheme[s]
                 .iter()
                 .copied()
-                .filter(|&i| {
-                    self.members[i].adopted < m.first_day() && self.members[i].deselected.is_none()
-                })
+                .filter(|&i| self.members[i].adopted < m.first_day() && self.members[i].deselected.is_none())
                 .collect();
             let n = active.len() as f64;
             let t = f64::from(target);
@@ -165,10 +153,7 @@ impl World {
                         rng.weighted(&REASONS, "OTHER")
                     }
                 } else if grown_pd && rng.chance(0.25) {
-                    rng.weighted(
-                        &[("ESCALATED", 4), ("REDUCED_OFFENDING", 4), ("OTHER", 2)],
-                        "OTHER",
-                    )
+                    rng.weighted(&[("ESCALATED", 4), ("REDUCED_OFFENDING", 4), ("OTHER", 2)], "OTHER")
                 } else {
                     continue;
                 };
@@ -191,33 +176,17 @@ impl World {
         // The person's stream is named by scheme and place in it, so a
         // change elsewhere leaves them as they were (but for the PNC serial).
         let key = [s as u64, self.by_scheme[s].len() as u64];
-        let person = make_person(
-            key,
-            self.seed,
-            g,
-            adopted,
-            self.schemes[s].active_from,
-            self.last,
-            london,
-        )?;
+        let person = make_person(key, self.seed, g, adopted, self.schemes[s].active_from, self.last, london)?;
         self.people.push(person);
         self.by_scheme[s].push(self.members.len());
-        self.members.push(Member {
-            person: g,
-            scheme: s,
-            adopted,
-            deselected: None,
-        });
+        self.members.push(Member { person: g, scheme: s, adopted, deselected: None });
         Ok(())
     }
 
     /// One PPO moves from scheme `from` to scheme `to` (same region) in
     /// month `m`: deselected TRANSFERRED on day d, adopted on d + 1.
     fn transfer_one(&mut self, from: usize, to: usize, m: Month) {
-        if from >= self.schemes.len()
-            || to >= self.schemes.len()
-            || self.schemes[from].region != self.schemes[to].region
-        {
+        if from >= self.schemes.len() || to >= self.schemes.len() || self.schemes[from].region != self.schemes[to].region {
             return;
         }
         if self.schemes[from].active_from > m || self.schemes[to].active_from > m {
@@ -242,18 +211,8 @@ impl World {
         let later = self.members[mi].deselected.replace((day, "TRANSFERRED"));
         let person = self.members[mi].person;
         self.by_scheme[to].push(self.members.len());
-        self.members.push(Member {
-            person,
-            scheme: to,
-            adopted: add_days(day, 1),
-            deselected: later,
-        });
-        self.transfer = Some(Transfer {
-            from,
-            to,
-            person,
-            day,
-        });
+        self.members.push(Member { person, scheme: to, adopted: add_days(day, 1), deselected: later });
+        self.transfer = Some(Transfer { from, to, person, day });
     }
 }
 
@@ -275,29 +234,17 @@ fn register(cfg: &Config) -> Vec<Scheme> {
             }
             let multi = i == 0 || rng.chance(1.0 / 3.0);
             let bcus = if multi { rng.range(2, 4) as u32 } else { 1 };
-            let extra = if multi {
-                rng.range(1, 2)
-            } else {
-                i64::from(rng.chance(0.3))
-            };
+            let extra = if multi { rng.range(1, 2) } else { i64::from(rng.chance(0.3)) };
             let mut cdrps = vec![place.clone()];
             for _ in 0..extra {
                 cdrps.push(places.place(&mut rng));
             }
-            let target = if multi {
-                rng.range(50, 110)
-            } else {
-                rng.range(10, 30)
-            } as u32;
+            let target = if multi { rng.range(50, 110) } else { rng.range(10, 30) } as u32;
             let pd_band = (multi && rng.chance(0.3)).then_some((5, 15));
             let no_target = (n >= 6 && i == 5) || rng.chance(0.05);
             let t = rng.range(15, 25) as u32;
             let ni30 = (!no_target).then_some((t, t + 5));
-            let active_from = if n >= 4 && i == 3 {
-                cfg.start.add(6)
-            } else {
-                cfg.start
-            };
+            let active_from = if n >= 4 && i == 3 { cfg.start.add(6) } else { cfg.start };
             Scheme {
                 code: format!("{}{:02}", REGION_PREFIX[r], k + 1),
                 name: format!("{place} PPO Scheme"),

@@ -14,9 +14,7 @@ use pmf::validate::{self, Checked, Options};
 use std::path::{Path, PathBuf};
 
 pub fn d(text: &str) -> Option<Val> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .map(Val::Date)
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Val::Date)
 }
 
 pub fn t(text: &str) -> Option<Val> {
@@ -40,148 +38,23 @@ pub struct Ret {
 impl Ret {
     pub fn base() -> Ret {
         let schema = Schema::pmf1().expect("schema");
-        let meta = vec![
-            t("TST01"),
-            t("Testshire Central PPO"),
-            t("2008-03"),
-            d("2008-04-07"),
-            t("PMF-1"),
-            t("A. Analyst"),
-        ];
+        let meta = vec![t("TST01"), t("Testshire Central PPO"), t("2008-03"), d("2008-04-07"), t("PMF-1"), t("A. Analyst")];
         let cohort = vec![
-            vec![
-                t("2001/0123456F"),
-                d("1985-06-15"),
-                t("M"),
-                t("W1"),
-                t("CC"),
-                d("2007-05-01"),
-                None,
-                None,
-                t("COMMUNITY"),
-                t("Y"),
-                None,
-                d("2007-06-01"),
-                t("Y"),
-                t("Y"),
-                t("SETTLED"),
-                t("NONE"),
-                n(42.0),
-            ],
-            vec![
-                t("1998/0765432G"),
-                d("1979-11-02"),
-                t("F"),
-                t("B2"),
-                t("RR"),
-                d("2007-04-10"),
-                d("2008-03-20"),
-                t("MOVED_AWAY"),
-                None,
-                t("N"),
-                None,
-                None,
-                t("N"),
-                None,
-                t("UNKNOWN"),
-                t("UNKNOWN"),
-                n(30.0),
-            ],
-            vec![
-                t("2005/1000001H"),
-                d("1992-02-29"),
-                t("M"),
-                t("A1"),
-                t("PD"),
-                d("2008-03-03"),
-                None,
-                None,
-                t("NON_STATUTORY"),
-                t("N"),
-                None,
-                d("2008-03-10"),
-                t("U"),
-                None,
-                t("SETTLED"),
-                t("TRAINING"),
-                None,
-            ],
-            vec![
-                t("2003/0000042Q"),
-                d("1970-01-31"),
-                t("M"),
-                t("NS"),
-                t("CC"),
-                d("2007-09-01"),
-                None,
-                None,
-                t("CUSTODY_SENTENCED"),
-                t("Y"),
-                d("2008-01-15"),
-                d("2008-02-20"),
-                t("Y"),
-                t("N"),
-                t("NFA"),
-                t("NONE"),
-                n(55.0),
-            ],
+            vec![t("2001/0123456F"), d("1985-06-15"), t("M"), t("W1"), t("CC"), d("2007-05-01"), None, None, t("COMMUNITY"), t("Y"), None, d("2007-06-01"), t("Y"), t("Y"), t("SETTLED"), t("NONE"), n(42.0)],
+            vec![t("1998/0765432G"), d("1979-11-02"), t("F"), t("B2"), t("RR"), d("2007-04-10"), d("2008-03-20"), t("MOVED_AWAY"), None, t("N"), None, None, t("N"), None, t("UNKNOWN"), t("UNKNOWN"), n(30.0)],
+            vec![t("2005/1000001H"), d("1992-02-29"), t("M"), t("A1"), t("PD"), d("2008-03-03"), None, None, t("NON_STATUTORY"), t("N"), None, d("2008-03-10"), t("U"), None, t("SETTLED"), t("TRAINING"), None],
+            vec![t("2003/0000042Q"), d("1970-01-31"), t("M"), t("NS"), t("CC"), d("2007-09-01"), None, None, t("CUSTODY_SENTENCED"), t("Y"), d("2008-01-15"), d("2008-02-20"), t("Y"), t("N"), t("NFA"), t("NONE"), n(55.0)],
         ];
         let offences = vec![
-            vec![
-                t("2001/0123456F"),
-                t("CR/0001/08"),
-                d("2008-02-10"),
-                d("2008-03-05"),
-                t("CONVICTION"),
-                t("SHOPLIFTING"),
-                t("FINE"),
-                d("2008-02-11"),
-                d("2008-02-12"),
-                d("2008-03-06"),
-            ],
-            vec![
-                t("2005/1000001H"),
-                t("CR/0002/08"),
-                d("2007-06-01"),
-                d("2007-09-15"),
-                t("CAUTION"),
-                t("CRIMINAL_DAMAGE"),
-                None,
-                None,
-                None,
-                d("2008-03-04"),
-            ],
-            vec![
-                t("2003/0000042Q"),
-                t("CR/0003/08"),
-                d("2008-01-01"),
-                d("2008-03-03"),
-                t("CONVICTION"),
-                t("BURGLARY_DWELLING"),
-                t("CUSTODY"),
-                d("2008-01-02"),
-                d("2008-01-03"),
-                d("2008-03-05"),
-            ],
+            vec![t("2001/0123456F"), t("CR/0001/08"), d("2008-02-10"), d("2008-03-05"), t("CONVICTION"), t("SHOPLIFTING"), t("FINE"), d("2008-02-11"), d("2008-02-12"), d("2008-03-06")],
+            vec![t("2005/1000001H"), t("CR/0002/08"), d("2007-06-01"), d("2007-09-15"), t("CAUTION"), t("CRIMINAL_DAMAGE"), None, None, None, d("2008-03-04")],
+            vec![t("2003/0000042Q"), t("CR/0003/08"), d("2008-01-01"), d("2008-03-03"), t("CONVICTION"), t("BURGLARY_DWELLING"), t("CUSTODY"), d("2008-01-02"), d("2008-01-03"), d("2008-03-05")],
         ];
-        Ret {
-            c: Contents {
-                meta,
-                cohort,
-                offences,
-            },
-            schema,
-            drop: Vec::new(),
-            extra: Vec::new(),
-        }
+        Ret { c: Contents { meta, cohort, offences }, schema, drop: Vec::new(), extra: Vec::new() }
     }
 
     fn col(&self, sheet: usize, header: &str) -> usize {
-        self.schema.sheets[sheet]
-            .columns
-            .iter()
-            .position(|c| c.header == header)
-            .unwrap_or_else(|| panic!("no column {header}"))
+        self.schema.sheets[sheet].columns.iter().position(|c| c.header == header).unwrap_or_else(|| panic!("no column {header}"))
     }
 
     /// Set a Cohort cell: data row `row` (0 = the first data row, sheet row 2).
@@ -240,11 +113,7 @@ impl Ret {
         let mut c = self.c.clone();
         for (sheet, header) in &self.drop {
             let col = self.col(*sheet, header);
-            let rows = if *sheet == 0 {
-                &mut c.cohort
-            } else {
-                &mut c.offences
-            };
+            let rows = if *sheet == 0 { &mut c.cohort } else { &mut c.offences };
             for r in rows.iter_mut() {
                 r.remove(col);
             }
@@ -257,20 +126,12 @@ impl Ret {
             col.list = None;
             col.list_index = None;
             schema.sheets[*sheet].columns.push(col);
-            let rows = if *sheet == 0 {
-                &mut c.cohort
-            } else {
-                &mut c.offences
-            };
-            for (r, v) in rows
-                .iter_mut()
-                .zip(vals.iter().chain(std::iter::repeat(&None)))
-            {
+            let rows = if *sheet == 0 { &mut c.cohort } else { &mut c.offences };
+            for (r, v) in rows.iter_mut().zip(vals.iter().chain(std::iter::repeat(&None))) {
                 r.push(v.clone());
             }
         }
-        let bytes = returnbook::to_bytes(&schema, &c, NaiveDate::from_ymd_opt(2008, 4, 7).unwrap())
-            .expect("write");
+        let bytes = returnbook::to_bytes(&schema, &c, NaiveDate::from_ymd_opt(2008, 4, 7).unwrap()).expect("write");
         std::fs::write(path, bytes).expect("write file");
     }
 
@@ -301,10 +162,7 @@ pub fn check_all(rets: &[Ret]) -> Vec<Checked> {
         .map(|(i, r)| {
             let path = dir.path().join(format!("r{i}.xlsx"));
             r.write(&path);
-            Found {
-                display: format!("r{i}.xlsx"),
-                path,
-            }
+            Found { display: format!("r{i}.xlsx"), path }
         })
         .collect();
     check_files(&files, &Options::default())
@@ -319,12 +177,6 @@ pub fn check_files(files: &[Found], opts: &Options) -> Vec<Checked> {
 pub fn summary(issues: &[Issue]) -> Vec<String> {
     issues
         .iter()
-        .map(|i| {
-            if i.cell.is_empty() {
-                format!("{}@{}", i.rule.id(), i.sheet)
-            } else {
-                format!("{}@{}!{}", i.rule.id(), i.sheet, i.cell)
-            }
-        })
+        .map(|i| if i.cell.is_empty() { format!("{}@{}", i.rule.id(), i.sheet) } else { format!("{}@{}!{}", i.rule.id(), i.sheet, i.cell) })
         .collect()
 }
