@@ -61,6 +61,14 @@ fn uncalculated() -> Bad {
     Bad::Type("the cell holds a formula with no saved value; open the workbook in Excel so it calculates, save it, or type the value".into())
 }
 
+/// Free text, trimmed, borrowed where the cell holds text.
+pub fn text_of(v: &Value) -> Result<std::borrow::Cow<'_, str>, Bad> {
+    match v {
+        Value::Text(t) => Ok(std::borrow::Cow::Borrowed(t.trim())),
+        other => read_text(other).map(std::borrow::Cow::Owned),
+    }
+}
+
 /// Free text: numbers are written as typed.
 pub fn read_text(v: &Value) -> Result<String, Bad> {
     match v {

@@ -10,7 +10,7 @@ use crate::calendar::{uk, Month};
 use crate::issue::{Issue, Rule};
 use crate::register::Register;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One offence of the ledger: where its latest values are.
 #[derive(Debug, Clone, Copy)]
@@ -184,30 +184,30 @@ fn lost_people(checked: &mut [Checked], combined: &Combined) {
 
 /// X04: one PPO ID active on two schemes on the same day, within a month.
 fn double_schemes(checked: &mut [Checked], combined: &Combined) {
-    // month -> PPO ID -> (return, person, first day, last day) on a scheme
-    type Spans = HashMap<Pnc, Vec<(usize, usize, NaiveDate, NaiveDate)>>;
-    let mut by_month: BTreeMap<Month, Spans> = BTreeMap::new();
+    // One month at a time, so only a month's spans are held: each is
+    // (PPO ID, return, person, first day, last day) on a scheme.
+    let mut months: BTreeMap<Month, Vec<usize>> = BTreeMap::new();
     for ((_, month), &i) in &combined.used {
-        for (k, p) in checked[i].people.iter().enumerate() {
-            let start = p.date_adopted.max(month.first_day());
-            let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
-            if start <= end {
-                by_month
-                    .entry(*month)
-                    .or_default()
-                    .entry(p.ppo_id)
-                    .or_default()
-                    .push((i, k, start, end));
-            }
-        }
+        months.entry(*month).or_default().push(i);
     }
     let mut found: Vec<(usize, Issue)> = Vec::new();
-    for spans in by_month.values() {
-        let mut ids: Vec<_> = spans.iter().filter(|(_, v)| v.len() > 1).collect();
-        ids.sort();
-        for (id, v) in ids {
-            for a in v {
-                for b in v {
+    for (month, returns) in &months {
+        let mut spans: Vec<(Pnc, usize, usize, NaiveDate, NaiveDate)> = Vec::new();
+        for &i in returns {
+            for (k, p) in checked[i].people.iter().enumerate() {
+                let start = p.date_adopted.max(month.first_day());
+                let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
+                if start <= end {
+                    spans.push((p.ppo_id, i, k, start, end));
+                }
+            }
+        }
+        spans.sort_by_key(|s| s.0); // stable: schemes stay in order within an ID
+        for v in spans.chunk_by(|a, b| a.0 == b.0).filter(|v| v.len() > 1) {
+            let id = v[0].0;
+            let v: Vec<(usize, usize, NaiveDate, NaiveDate)> = v.iter().map(|s| (s.1, s.2, s.3, s.4)).collect();
+            for a in &v {
+                for b in &v {
                     let (sa, sb) = (&checked[a.0].meta.scheme, &checked[b.0].meta.scheme);
                     if sa == sb || a.2 > b.3 || b.2 > a.3 {
                         continue;

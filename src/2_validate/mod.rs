@@ -124,7 +124,7 @@ pub struct Offence {
     /// The 0-based sheet column of the Offence ref.
     pub ref_col: u32,
     pub ppo_id: Pnc,
-    pub offence_ref: Box<str>,
+    pub offence_ref: compact_str::CompactString,
     pub offence_date: NaiveDate,
     pub outcome_date: NaiveDate,
     pub outcome: Code,
@@ -336,16 +336,22 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
         first_month: c.meta.scheme.as_deref().and_then(|s| register.get(s)).map(|s| s.active_from),
         pivot: c.meta.period.or(c.meta.submitted_on.map(Month::of)).map(|m| (m.year % 100) as u32).unwrap_or(99),
     };
+    let data: Vec<Option<SheetCells>> = sheets.collect();
     let tables: Vec<_> = schema
         .sheets
         .iter()
-        .zip(sheets)
-        .map(|(spec, sheet)| sheet.map(|s| sheet::read_table(&s, spec, &c.file, &mut c.issues)))
+        .zip(&data)
+        .map(|(spec, sheet)| sheet.as_ref().map(|s| sheet::read_table(s, spec, &c.file, &mut c.issues)))
         .collect();
     let out = rows::check_rows(&ctx, tables, &mut c.issues);
+    // Kept until the end of a run, so without spare capacity.
     c.people = out.people;
+    c.people.shrink_to_fit();
     c.offences = out.offences;
+    c.offences.shrink_to_fit();
     c.listed_ids = out.listed_ids;
+    c.listed_ids.shrink_to_fit();
+    c.issues.shrink_to_fit();
     c.cohort = out.cohort;
     c.offence_rows = out.offence_rows;
     let rejected = c.issues.iter().any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));

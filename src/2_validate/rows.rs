@@ -90,7 +90,7 @@ pub struct RowsOut {
 pub(super) struct Place<'a> {
     pub(super) ctx: &'a Ctx<'a>,
     pub(super) spec: &'a schema::Sheet,
-    pub(super) table: &'a Table,
+    pub(super) table: &'a Table<'a>,
 }
 
 impl Place<'_> {
@@ -176,7 +176,7 @@ fn counts(recs: &[Record]) -> Counts {
 
 /// The schema-driven checks of one row: type, code list, required,
 /// conditional (C07) and date order/bounds (C05, C06).
-fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Record {
+fn read_record(place: &Place<'_>, raw: &RawRow<'_>, issues: &mut Vec<Issue>) -> Record {
     let ctx = place.ctx;
     let spec = place.spec;
     let n = spec.columns.len();
@@ -186,7 +186,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
         issues.push(issue);
     };
     for (i, col) in spec.columns.iter().enumerate() {
-        let cell = raw.cells[i].as_ref();
+        let cell = raw.cells[i];
         if cells::is_blank(cell) {
             continue;
         }
@@ -194,7 +194,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
         let what = |why: String| format!("{}: {why}", col.header);
         let parsed = match col.col_type {
             ColType::Text | ColType::Month => cells::read_text(v).map(Parsed::Text).map_err(|b| (Rule::C02, bad_text(b))),
-            ColType::Pnc => match cells::read_text(v) {
+            ColType::Pnc => match cells::text_of(v) {
                 Ok(t) => parse_pnc(&t, ctx.pivot)
                     .map(Parsed::Pnc)
                     .map_err(|why| (Rule::C04, why)),
@@ -224,7 +224,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
             }
         }
     }
-    let present = |i: usize| !cells::is_blank(raw.cells.get(i).and_then(Option::as_ref));
+    let present = |i: usize| !cells::is_blank(raw.cells.get(i).copied().flatten());
     // Required, and conditional requirements.
     for (i, col) in spec.columns.iter().enumerate() {
         if place.table.cols[i].is_none() {
@@ -244,7 +244,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
         if let Some(cond) = &col.blank_when {
             if present(i) && holds(cond, &rec, &present) {
                 let msg = format!("{} must be blank when {}; clear it, or correct {}", col.header, describe(cond, spec), spec.columns[cond.col].header);
-                let issue = place.issue(Rule::C07, raw.row0, i, raw.cells[i].as_ref(), msg);
+                let issue = place.issue(Rule::C07, raw.row0, i, raw.cells[i], msg);
                 err(&mut rec, issue);
             }
         }
@@ -252,7 +252,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow, issues: &mut Vec<Issue>) -> Reco
     // Date order (C06) and period bounds (C05).
     for (i, col) in spec.columns.iter().enumerate() {
         let Some(d) = rec.date(i) else { continue };
-        let v = raw.cells[i].as_ref();
+        let v = raw.cells[i];
         for (bounds, before) in [(&col.before_bounds, true), (&col.after_bounds, false)] {
             for b in bounds {
                 let problem = match *b {

@@ -10,12 +10,12 @@ use crate::schema;
 use std::collections::HashMap;
 
 /// Ages (C05), Q01, Q02 and duplicate PPO IDs (D01).
-pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Record], issues: &mut Vec<Issue>) {
+pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow<'_>], recs: &mut [Record], issues: &mut Vec<Issue>) {
     let ctx = place.ctx;
     let spec = place.spec;
     let (id, dob, strand, status, om) =
         (idx(spec, "ppo_id"), idx(spec, "date_of_birth"), idx(spec, "strand"), idx(spec, "status"), idx(spec, "offender_manager"));
-    let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
+    let cell = |k: usize, i: usize| raws[k].cells.get(i).copied().flatten();
     for (k, rec) in recs.iter_mut().enumerate() {
         let age = match (rec.date(dob), ctx.period) {
             (Some(b), Some(p)) => Some(age_on(b, p.last_day())),
@@ -76,7 +76,7 @@ pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow], recs: &mut [Recor
 #[allow(clippy::too_many_arguments)]
 fn duplicates<K: Ord + std::hash::Hash + Clone>(
     place: &Place<'_>,
-    raws: &[RawRow],
+    raws: &[RawRow<'_>],
     recs: &mut [Record],
     key: impl Fn(&Record) -> Option<K>,
     rule: Rule,
@@ -97,7 +97,7 @@ fn duplicates<K: Ord + std::hash::Hash + Clone>(
         let text = msg(&key, ks.len(), &rows.join(", "));
         for &k in &ks {
             recs[k].excluded = true;
-            let value = raws[k].cells.get(col).and_then(Option::as_ref);
+            let value = raws[k].cells.get(col).copied().flatten();
             issues.push(place.issue(rule, recs[k].row0, col, value, text.clone()));
         }
     }
@@ -107,7 +107,7 @@ fn duplicates<K: Ord + std::hash::Hash + Clone>(
 /// Cohort row was excluded (D03), and late recording (Q03).
 pub(super) fn offence_rules(
     place: &Place<'_>,
-    raws: &[RawRow],
+    raws: &[RawRow<'_>],
     recs: &mut [Record],
     cohort: Option<(&Vec<Record>, &schema::Sheet)>,
     issues: &mut Vec<Issue>,
@@ -115,7 +115,7 @@ pub(super) fn offence_rules(
     let spec = place.spec;
     let (id, oref, outcome, recorded) =
         (idx(spec, "ppo_id"), idx(spec, "offence_ref"), idx(spec, "outcome_date"), idx(spec, "recorded_date"));
-    let cell = |k: usize, i: usize| raws[k].cells.get(i).and_then(Option::as_ref);
+    let cell = |k: usize, i: usize| raws[k].cells.get(i).copied().flatten();
     let key = |r: &Record| Some((r.pnc(id)?, r.text(oref)?.to_string()));
     duplicates(
         place,

@@ -8,19 +8,20 @@ use crate::issue::{Issue, Rule};
 use crate::schema;
 
 /// One non-blank data row: its cells by schema column.
-pub struct RawRow {
+pub struct RawRow<'a> {
     pub row0: u32,
-    pub cells: Vec<Option<Value>>,
+    /// Borrowed from the sheet: a return's cells are not copied.
+    pub cells: Vec<Option<&'a Value>>,
 }
 
-pub struct Table {
+pub struct Table<'a> {
     pub sheet: String,
     /// Schema column index -> 0-based sheet column, when present.
     pub cols: Vec<Option<u32>>,
-    pub rows: Vec<RawRow>,
+    pub rows: Vec<RawRow<'a>>,
 }
 
-pub fn read_table(sheet: &SheetCells, spec: &schema::Sheet, file: &str, issues: &mut Vec<Issue>) -> Table {
+pub fn read_table<'a>(sheet: &'a SheetCells, spec: &schema::Sheet, file: &str, issues: &mut Vec<Issue>) -> Table<'a> {
     let blank = |v: &Value| cells::is_blank(Some(v));
     let header_row = sheet.cells.iter().find(|c| !blank(&c.value)).map(|c| c.row);
     let mut cols: Vec<Option<u32>> = vec![None; spec.columns.len()];
@@ -84,8 +85,8 @@ pub fn read_table(sheet: &SheetCells, spec: &schema::Sheet, file: &str, issues: 
     }
     let mut rows: Vec<RawRow> = Vec::new();
     if let Some(hr) = header_row {
-        let mut cur: Option<(u32, bool, Vec<Option<Value>>)> = None;
-        let mut flush = |cur: &mut Option<(u32, bool, Vec<Option<Value>>)>| {
+        let mut cur: Option<(u32, bool, Vec<Option<&'a Value>>)> = None;
+        let mut flush = |cur: &mut Option<(u32, bool, Vec<Option<&'a Value>>)>| {
             if let Some((row0, nonblank, cells)) = cur.take() {
                 if nonblank {
                     rows.push(RawRow { row0, cells });
@@ -104,7 +105,7 @@ pub fn read_table(sheet: &SheetCells, spec: &schema::Sheet, file: &str, issues: 
                     *nonblank = true;
                 }
                 if let Some(&(_, i)) = by_sheet_col.iter().find(|(c, _)| *c == cell.col) {
-                    cells[i] = Some(cell.value.clone());
+                    cells[i] = Some(&cell.value);
                 }
             }
         }

@@ -142,6 +142,7 @@ pub fn compute(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> 
 pub fn trend(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> {
     let mut rows = compute_detail(input, cfg, Detail::Trend)?;
     rows.retain(|m| TREND.contains(&m.measure.as_str()));
+    rows.shrink_to_fit(); // a report keeps every month's
     Ok(rows)
 }
 

@@ -184,37 +184,57 @@ pub fn in_scope(r: &Report<'_>, c: &Checked) -> bool {
     }
 }
 
-/// Every output as (path inside the period folder, bytes), sorted by path.
-fn outputs(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
-    // The workbooks and charts are independent: made in parallel.
-    let (books, (images, issues_book)) = rayon::join(
-        || book::area_workbooks(r),
-        || rayon::join(|| figures::images(r), || book::issues_workbook(r)),
-    );
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    files.push(("measures.csv".into(), tidy::measures_csv(r.measures)?));
-    files.push(("issues.csv".into(), tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues))?));
-    files.push(("issues.xlsx".into(), issues_book?));
-    files.extend(books?);
-    files.extend(images?);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+/// The temporary folder a report is written into: each output is written
+/// as soon as it is made and only its SHA-256 is kept, so a national run
+/// never holds all its outputs at once.
+struct Folder {
+    tmp: PathBuf,
+    /// (path inside the period folder, SHA-256) of each output written.
+    written: Vec<(String, String)>,
 }
 
-fn write_folder(r: &Report<'_>) -> Result<usize, String> {
-    let mut files = outputs(r)?;
-    let manifest = manifest::json(r, &files)?;
-    files.push(("manifest.json".into(), manifest));
-    let target = r.job.out.join(r.cfg.period.to_string());
-    let tmp = r.job.out.join(format!(".{}.tmp-{}", r.cfg.period, std::process::id()));
-    let cannot = |p: &Path, e: std::io::Error| format!("{}: cannot write: {e}", p.display());
-    let _ = std::fs::remove_dir_all(&tmp);
-    for (name, bytes) in &files {
-        let path = tmp.join(name);
+impl Folder {
+    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), String> {
+        let path = self.tmp.join(name);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| cannot(dir, e))?;
         }
         std::fs::write(&path, bytes).map_err(|e| cannot(&path, e))?;
+        self.written.push((name.to_string(), ingest::sha256_hex(bytes)));
+        Ok(())
+    }
+
+    fn put_all(&mut self, files: Result<Vec<(String, Vec<u8>)>, String>) -> Result<(), String> {
+        files?.iter().try_for_each(|(name, bytes)| self.put(name, bytes))
+    }
+}
+
+fn cannot(p: &Path, e: std::io::Error) -> String {
+    format!("{}: cannot write: {e}", p.display())
+}
+
+/// Every output, then the manifest, written under a temporary name; then
+/// the folder is renamed into place.
+fn write_folder(r: &Report<'_>) -> Result<usize, String> {
+    let target = r.job.out.join(r.cfg.period.to_string());
+    let tmp = r.job.out.join(format!(".{}.tmp-{}", r.cfg.period, std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let mut folder = Folder { tmp: tmp.clone(), written: Vec::new() };
+    let made = (|| {
+        // The area workbooks and charts are independent: made in parallel.
+        let (books, images) = rayon::join(|| book::area_workbooks(r), || figures::images(r));
+        folder.put_all(books)?;
+        folder.put_all(images)?;
+        folder.put("issues.xlsx", &book::issues_workbook(r)?)?;
+        folder.put("measures.csv", &tidy::measures_csv(r.measures)?)?;
+        folder.put("issues.csv", &tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues))?)?;
+        folder.written.sort();
+        let manifest = manifest::json(r, &folder.written)?;
+        folder.put("manifest.json", &manifest)
+    })();
+    if let Err(e) = made {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
     }
     let old = r.job.out.join(format!(".{}.old-{}", r.cfg.period, std::process::id()));
     if target.exists() {
@@ -225,5 +245,5 @@ fn write_folder(r: &Report<'_>) -> Result<usize, String> {
         return Err(cannot(&target, e));
     }
     let _ = std::fs::remove_dir_all(&old);
-    Ok(files.len())
+    Ok(folder.written.len())
 }

@@ -65,6 +65,16 @@ fn xerr(e: XlsxError) -> String {
 /// Sheets longer than this are written in rust_xlsxwriter's low-memory mode.
 const LONG_SHEET_ROWS: usize = 5_000;
 
+/// A worksheet for a table: a long one is written a row at a time, in
+/// bounded memory.
+fn add_sheet<'w>(wb: &'w mut Workbook, sheet: &Sheet) -> Result<&'w mut Worksheet, String> {
+    if sheet.rows.len() > LONG_SHEET_ROWS {
+        wb.add_worksheet_with_low_memory().map_err(xerr)
+    } else {
+        Ok(wb.add_worksheet())
+    }
+}
+
 /// The row (0-based) of a table's header row: A1 title, A2 note, A3 table.
 const HEADER_ROW: u32 = 2;
 
@@ -231,12 +241,7 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
     let mut all = vec![contents, notes];
     all.extend(tables);
     for (i, sheet) in all.iter().enumerate() {
-        // A long sheet is written a row at a time, in bounded memory.
-        let ws = if sheet.rows.len() > LONG_SHEET_ROWS {
-            wb.add_worksheet_with_low_memory().map_err(xerr)?
-        } else {
-            wb.add_worksheet()
-        };
+        let ws = add_sheet(&mut wb, sheet)?;
         write_table(ws, sheet, i).map_err(xerr)?;
         if i == 0 {
             ws.set_column_width(0, 20).map_err(xerr)?;
@@ -261,7 +266,7 @@ pub fn plain_workbook(r: &Report<'_>, title: &str, tables: Vec<Sheet>) -> Result
     let mut wb = Workbook::new();
     wb.set_properties(&properties(r, title)?);
     for (i, sheet) in tables.iter().enumerate() {
-        let ws = wb.add_worksheet();
+        let ws = add_sheet(&mut wb, sheet)?;
         write_table(ws, sheet, i).map_err(xerr)?;
     }
     wb.save_to_buffer().map_err(xerr)
