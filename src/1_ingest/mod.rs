@@ -106,9 +106,18 @@ pub fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
+static BOOKS_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many workbooks [`read_book`] has parsed in this process: a run
+/// parses each file once (issue 4), and a test holds it to that.
+pub fn books_read() -> usize {
+    BOOKS_READ.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Read the `wanted` sheets of one file already in memory. An `Err` is one
 /// F01 message saying what is wrong and what to do.
 pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book, String> {
+    BOOKS_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(format!(
             "the file is {} bytes, over the limit of {} (--max-file-mb); a return is normally well under 1 MB",
@@ -131,6 +140,23 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| opened(&e))?;
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
+                // The fast reader first. A cell element with no value in it
+                // is almost always a formula saved without its result, which
+                // only the slower reader can tell: then the sheet is read
+                // again with it. (Empty styled cells are `<c/>` and never seen.)
+                let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
+                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+                let mut valueless = false;
+                while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
+                    let (r, c) = cell.get_position();
+                    let value = from_ref(cell.get_value());
+                    valueless |= value.is_none();
+                    push_cell(&mut out, r, c, value, limits)?;
+                }
+                drop(rdr);
+                if !valueless {
+                    return Ok(out);
+                }
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
                 let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
                 while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
@@ -184,7 +210,9 @@ fn each_wanted(
         .iter()
         .map(|want| match names.iter().find(|n| same_name(n, want)) {
             Some(name) => read(name).map(|mut sheet| {
-                sheet.cells.sort_by_key(|c| (c.row, c.col));
+                if !sheet.cells.is_sorted_by_key(|c| (c.row, c.col)) {
+                    sheet.cells.sort_by_key(|c| (c.row, c.col));
+                }
                 Some(sheet)
             }),
             None => Ok(None),

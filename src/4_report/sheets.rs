@@ -265,6 +265,8 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
 pub fn plain_workbook(r: &Report<'_>, title: &str, tables: Vec<Sheet>) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(r, title)?);
+    // Tens of thousands of rows nationally: faster compression, about 10% larger.
+    wb.set_zip_compression_level(2);
     for (i, sheet) in tables.iter().enumerate() {
         let ws = add_sheet(&mut wb, sheet)?;
         write_table(ws, sheet, i).map_err(xerr)?;
