@@ -15,10 +15,29 @@ use std::collections::BTreeMap;
 /// One offence of the ledger: where its latest values are.
 #[derive(Debug, Clone, Copy)]
 pub struct LedgerEntry {
+    /// The person and what NI 30 counts, held here so that NI 30 reads the
+    /// ledger in one pass without following each entry to its return.
+    pub ppo: Pnc,
+    pub offence_date: NaiveDate,
+    pub outcome_date: NaiveDate,
+    pub caution: bool,
     /// Index into the checked returns.
     pub source: usize,
     /// Index into that return's offences.
     pub index: usize,
+}
+
+impl LedgerEntry {
+    pub fn new(o: &Offence, source: usize, index: usize) -> LedgerEntry {
+        LedgerEntry {
+            ppo: o.ppo_id,
+            offence_date: o.offence_date,
+            outcome_date: o.outcome_date,
+            caution: o.outcome == "CAUTION",
+            source,
+            index,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -65,16 +84,7 @@ pub fn combine(checked: &[Checked]) -> Combined {
     // last of each key wins.
     let mut all: Vec<(&Offence, usize, LedgerEntry)> = Vec::new();
     for (rank, &i) in order.iter().enumerate() {
-        all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| {
-            (
-                o,
-                rank,
-                LedgerEntry {
-                    source: i,
-                    index: k,
-                },
-            )
-        }));
+        all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| (o, rank, LedgerEntry::new(o, i, k))));
     }
     all.sort_unstable_by(|a, b| {
         (a.0.ppo_id, &a.0.offence_ref, a.1).cmp(&(b.0.ppo_id, &b.0.offence_ref, b.1))

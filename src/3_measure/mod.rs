@@ -149,7 +149,7 @@ pub fn trend(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> {
 fn compute_detail(input: &Input<'_>, cfg: &Config, detail: Detail) -> Result<Vec<Measure>, String> {
     let schemes = tables::schemes_in_scope(input, cfg);
     let mut rows = headline::rows(input, cfg, &schemes, detail)?;
-    rows.extend(ni30::rows(input, cfg, &schemes)?);
+    rows.extend(ni30::rows(input, cfg, &schemes, detail)?);
     let region_rank = |name: &str| REGIONS.iter().position(|r| *r == name).unwrap_or(REGIONS.len());
     rows.sort_by(|a, b| {
         let ka = (a.level, if a.level == Level::Region { region_rank(&a.area_code) } else { 0 }, &a.area_code);

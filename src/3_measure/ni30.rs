@@ -10,12 +10,11 @@
 
 use super::frame::{aggregate, Table, Wanted};
 use super::headline::areas;
-use super::{mean, rate, Config, Flag, Input, Level, Measure, Value};
+use super::{mean, rate, Config, Detail, Flag, Input, Level, Measure, Value};
 use crate::calendar::Month;
 use crate::register::Scheme;
-use crate::validate::{Offence, Person, Pnc};
+use crate::validate::{LedgerEntry, Person, Pnc};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// The years shown for month P: (Y, row-name prefix).
 pub fn years(input: &Input<'_>, cfg: &Config) -> Vec<(i32, &'static str)> {
@@ -44,69 +43,65 @@ fn proven_by(window_end: NaiveDate) -> NaiveDate {
 }
 
 /// Does an offence committed from `from` to `to` count, proven by `by` (§5)?
-fn counts_in(o: &Offence, from: NaiveDate, to: NaiveDate, by: NaiveDate, cautions: bool) -> bool {
-    o.offence_date >= from && o.offence_date <= to && o.outcome_date <= by && (cautions || o.outcome != "CAUTION")
+fn counts_in(o: &LedgerEntry, from: NaiveDate, to: NaiveDate, by: NaiveDate, cautions: bool) -> bool {
+    o.offence_date >= from && o.offence_date <= to && o.outcome_date <= by && (cautions || !o.caution)
 }
 
-/// The offences NI 30 counts: the ledger (sorted by PPO ID), or the
-/// `--offences` extract (sorted by PPO ID by the caller).
-struct Offences<'a> {
-    input: &'a Input<'a>,
-}
-
-impl<'a> Offences<'a> {
-    /// A person's offences, found by binary search.
-    fn of(&self, ppo: Pnc) -> Vec<&'a Offence> {
-        match self.input.ni30_offences {
-            Some(extract) => {
-                let from = extract.partition_point(|o| o.ppo_id < ppo);
-                extract[from..]
-                    .iter()
-                    .take_while(|o| o.ppo_id == ppo)
-                    .collect()
-            }
-            None => {
-                let (ledger, checked) = (&self.input.combined.ledger, self.input.checked);
-                let at = |k: usize| &checked[ledger[k].source].offences[ledger[k].index];
-                let from =
-                    ledger.partition_point(|e| checked[e.source].offences[e.index].ppo_id < ppo);
-                (from..ledger.len())
-                    .map(at)
-                    .take_while(|o| o.ppo_id == ppo)
-                    .collect()
-            }
-        }
+/// The offences NI 30 counts, by PPO ID: the ledger, or the `--offences`
+/// extract (sorted by PPO ID by the caller), each as a [`LedgerEntry`].
+fn proven<'a>(input: &'a Input<'a>) -> std::borrow::Cow<'a, [LedgerEntry]> {
+    match input.ni30_offences {
+        Some(extract) => extract.iter().enumerate().map(|(k, o)| LedgerEntry::new(o, usize::MAX, k)).collect(),
+        None => std::borrow::Cow::Borrowed(&input.combined.ledger),
     }
 }
 
-pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Result<Vec<Measure>, String> {
+/// Each person's offences, for persons sorted by PPO ID: one pass over both.
+fn offences_of<'a>(ids: &[Pnc], proven: &'a [LedgerEntry]) -> Vec<&'a [LedgerEntry]> {
+    let mut out = Vec::with_capacity(ids.len());
+    let mut at = 0;
+    for id in ids {
+        while proven.get(at).is_some_and(|e| e.ppo < *id) {
+            at += 1; // a merge: both are sorted, so the whole pass reads each entry once
+        }
+        let n = proven[at..].iter().take_while(|e| e.ppo == *id).count();
+        out.push(&proven[at..at + n]);
+    }
+    out
+}
+
+pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], detail: Detail) -> Result<Vec<Measure>, String> {
     let mut out = Vec::new();
-    let offences = Offences { input };
-    for (y, prefix) in years(input, cfg) {
-        year_rows(input, cfg, schemes, y, prefix, &offences, &mut out)?;
+    let proven = proven(input);
+    // The trends follow the report year only.
+    let years = years(input, cfg).into_iter().filter(|(_, prefix)| detail == Detail::All || *prefix == "ni30_");
+    for (y, prefix) in years {
+        year_rows(input, cfg, schemes, y, prefix, &proven, &mut out)?;
     }
     Ok(out)
 }
 
 /// For each cohort member of a scheme: does their latest row on the
 /// scheme's used returns up to `cap` carry a deselection?
-fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> HashMap<Pnc, bool> {
-    let mut out: HashMap<Pnc, bool> = HashMap::with_capacity(members.len());
-    let returns = input
-        .combined
-        .used
-        .range((scheme.to_string(), Month { year: 0, month: 1 })..=(scheme.to_string(), cap));
+fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> Vec<bool> {
+    // By member, in `members`' (sorted) order: None until their latest row is seen.
+    let mut out: Vec<Option<bool>> = vec![None; members.len()];
+    let mut left = members.len();
+    let returns = input.combined.used.range((scheme.to_string(), Month { year: 0, month: 1 })..=(scheme.to_string(), cap));
     for (_, &i) in returns.rev() {
         for p in &input.checked[i].people {
-            if !out.contains_key(&p.ppo_id) && members.binary_search(&p.ppo_id).is_ok() {
-                out.insert(p.ppo_id, p.date_deselected.is_some());
+            if let Ok(k) = members.binary_search(&p.ppo_id) {
+                if out[k].is_none() {
+                    out[k] = Some(p.date_deselected.is_some());
+                    left -= 1;
+                }
             }
         }
-        if out.len() == members.len() {
+        if left == 0 {
             break;
         }
     }
-    out
+    out.into_iter().map(|d| d.unwrap_or(false)).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -116,7 +111,7 @@ fn year_rows(
     schemes: &[&Scheme],
     y: i32,
     prefix: &str,
-    offences: &Offences<'_>,
+    proven: &[LedgerEntry],
     out: &mut Vec<Measure>,
 ) -> Result<(), String> {
     let feb = Month { year: y, month: 2 };
@@ -133,83 +128,46 @@ fn year_rows(
         .copied()
         .filter(|s| s.active_in(feb))
         .collect();
+    // Each scheme's cohort: its return for February Y (or the latest
+    // earlier one), its members and whether each was deselected by the cap.
+    type Cohort<'p> = Option<(Vec<&'p Person>, Vec<bool>)>;
+    let cohorts: Vec<Cohort<'_>> = in_year
+        .iter()
+        .map(|s| {
+            let ret = input.combined.used.range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), feb)).next_back();
+            ret.map(|(_, &i)| {
+                let mut members: Vec<&Person> = input.checked[i].people.iter().filter(|p| p.strand != "PD" && p.active_at(snapshot)).collect();
+                members.sort_by_key(|p| p.ppo_id);
+                members.dedup_by_key(|p| p.ppo_id);
+                let ids: Vec<Pnc> = members.iter().map(|p| p.ppo_id).collect();
+                let desel = deselected(input, &s.code, cap, &ids);
+                (members, desel)
+            })
+        })
+        .collect();
+    // Every member's offences, found in one pass over the offences.
+    let mut ids: Vec<Pnc> = cohorts.iter().flatten().flat_map(|(m, _)| m.iter().map(|p| p.ppo_id)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let theirs = offences_of(&ids, proven);
     let mut table = Table::new(&["member", "b", "f", "reoff", "fm", "desel", "has_return"]);
-    for s in &in_year {
-        let ret = input
-            .combined
-            .used
-            .range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), feb))
-            .next_back()
-            .map(|(_, &i)| &input.checked[i]);
-        let Some(ret) = ret else {
-            table.push(
-                &s.code,
-                &s.region,
-                0,
-                &[
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                ],
-            );
+    for (s, cohort) in in_year.iter().zip(&cohorts) {
+        let Some((members, desel)) = cohort else {
+            table.push(&s.code, &s.region, 0, &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0)]);
             continue;
         };
-        let mut members: Vec<&Person> = ret
-            .people
-            .iter()
-            .filter(|p| p.strand != "PD" && p.active_at(snapshot))
-            .collect();
-        members.sort_by_key(|p| p.ppo_id);
-        members.dedup_by_key(|p| p.ppo_id);
-        let ids: Vec<Pnc> = members.iter().map(|p| p.ppo_id).collect();
-        let desel = deselected(input, &s.code, cap, &ids);
-        for p in &members {
-            let theirs = offences.of(p.ppo_id);
-            let n = |from, to, by| {
-                theirs
-                    .iter()
-                    .filter(|o| counts_in(o, from, to, by, cfg.ni30_cautions))
-                    .count() as f64
-            };
+        for (k, p) in members.iter().enumerate() {
+            let offences = ids.binary_search(&p.ppo_id).map(|i| theirs[i]).unwrap_or(&[]);
+            let n = |from, to, by| offences.iter().filter(|o| counts_in(o, from, to, by, cfg.ni30_cautions)).count() as f64;
             let b = n(base_from, base_to, proven_by(base_to));
             let f = n(fu_from, fu_to, proven_by(fu_to));
             // The rolling figure: offences of the follow-up months seen so far.
-            let fm = if m >= 1 {
-                n(fu_from, rolling_to, proven_by(fu_to))
-            } else {
-                0.0
-            };
-            let desel = desel.get(&p.ppo_id).copied().unwrap_or(false);
-            let v = [
-                Some(1.0),
-                Some(b),
-                Some(f),
-                Some(f64::from(u8::from(f > 0.0))),
-                Some(fm),
-                Some(f64::from(u8::from(desel))),
-                Some(1.0),
-            ];
+            let fm = if m >= 1 { n(fu_from, rolling_to, proven_by(fu_to)) } else { 0.0 };
+            let v = [Some(1.0), Some(b), Some(f), Some(f64::from(u8::from(f > 0.0))), Some(fm), Some(f64::from(u8::from(desel[k]))), Some(1.0)];
             table.push(&s.code, &s.region, p.ppo_id.number(), &v);
         }
         if members.is_empty() {
-            table.push(
-                &s.code,
-                &s.region,
-                0,
-                &[
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(0.0),
-                    Some(1.0),
-                ],
-            );
+            table.push(&s.code, &s.region, 0, &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(1.0)]);
         }
     }
     let cols = ["member", "b", "f", "reoff", "fm", "desel", "has_return"];
