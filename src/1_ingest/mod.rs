@@ -9,7 +9,9 @@
 //!   as one rectangle, and cells keep their real 0-based (row, column);
 //! - nothing here judges the data: a cell is passed on as found.
 
+mod biff;
 mod discover;
+mod scan;
 mod sniff;
 
 pub use discover::{discover, Found, Skipped};
@@ -43,6 +45,8 @@ pub struct Limits {
     pub max_unzipped_bytes: u64,
     pub max_zip_entries: usize,
     pub max_cells_per_sheet: u64,
+    /// Characters in one text cell (Excel's own limit is 32,767).
+    pub max_string_chars: usize,
 }
 
 impl Default for Limits {
@@ -52,6 +56,7 @@ impl Default for Limits {
             max_unzipped_bytes: 500 << 20,
             max_zip_entries: 1000,
             max_cells_per_sheet: 2_000_000,
+            max_string_chars: 32_767,
         }
     }
 }
@@ -234,6 +239,20 @@ fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, lim
             out.name, limits.max_cells_per_sheet
         ));
     }
+    if let Value::Text(s) = &value {
+        // Bytes bound characters from above: count only when it may matter.
+        if s.len() > limits.max_string_chars && s.chars().count() > limits.max_string_chars {
+            return Err(format!(
+                "sheet {:?} cell {} holds a text of {} characters, over the limit of {} (--max-string); \
+                 it starts \"{}\"; no value in a return is that long: check what was pasted there",
+                out.name,
+                crate::issue::a1(row, col),
+                s.chars().count(),
+                limits.max_string_chars,
+                crate::issue::quote_value(s)
+            ));
+        }
+    }
     out.cells.push(Cell { row, col, value });
     Ok(())
 }
@@ -286,7 +305,8 @@ fn from_data(v: &Data) -> Option<Value> {
 }
 
 /// Read a file's bytes and their SHA-256 (hex). A file over the size limit
-/// is hashed as a stream and not kept: the `Err` is its F01 message.
+/// is not read: the `Err` is its F01 message, and [`sha256_file`] gives
+/// its hash as a stream.
 pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String), String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| format!("the file cannot be opened ({e}); check it is not open or locked, and resend it");
@@ -307,6 +327,25 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String)
         .map_err(unreadable)?;
     let sha = sha256_hex(&bytes);
     Ok((bytes, sha))
+}
+
+/// SHA-256 (hex) of a file read as a stream in small blocks, so a file of
+/// any size is hashed in bounded memory; empty when it cannot be read.
+pub fn sha256_file(path: &std::path::Path) -> String {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else { return String::new() };
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return String::new(),
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 (hex) of bytes, for outputs.

@@ -1,0 +1,243 @@
+//! .xls (BIFF8 in an OLE compound file), checked before calamine opens it.
+//! calamine parses every sheet at open: it reserves room for what each
+//! DIMENSIONS record declares and lays each sheet out as one rectangle from
+//! its first to its last used cell (`Range::from_sparse`), so one stray cell
+//! at row 65,536 and column 65,536 would make it allocate 137 GB and abort
+//! the process. This walks the same records the same way (the `Workbook`
+//! stream, then each sheet from the offset its BoundSheet8 record gives)
+//! and rejects a sheet whose declared area, used area or number of cells is
+//! over the cells limit, or sheets whose areas add up to over 4 times it.
+//!
+//! Invariants: reads only inside `bytes`; every loop is bounded by the
+//! file's size; anything malformed is left to calamine to report.
+
+use super::Limits;
+
+const FREE: u32 = 0xFFFF_FFFA; // ids from here on are not sectors
+const MINI_CUTOFF: u64 = 4096;
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// The `Workbook` (or `Book`) stream, as calamine's reader finds it.
+fn workbook_stream(file: &[u8]) -> Option<Vec<u8>> {
+    let size: usize = match u16_at(file, 30)? {
+        9 => 512,
+        12 => 4096,
+        _ => return None,
+    };
+    let sector = |id: u32| -> &[u8] {
+        let start = (id as usize).saturating_add(1).saturating_mul(size);
+        file.get(start..).map_or(&[][..], |s| &s[..s.len().min(size)])
+    };
+    let max_sectors = file.len() / size + 1;
+    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(file, 76 + 4 * i)).collect();
+    let mut next = u32_at(file, 68)?;
+    let mut hops = 0;
+    while next < FREE && hops <= max_sectors {
+        hops += 1;
+        difat.extend(sector(next).chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+        next = difat.pop()?;
+    }
+    let fat: Vec<u32> = difat
+        .iter()
+        .filter(|&&id| id < 0xFFFF_FFFC)
+        .flat_map(|&id| sector(id).chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+        .collect();
+    let chain = |start: u32, table: &[u32], read: &dyn Fn(u32) -> Vec<u8>, len: usize| -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut id = start;
+        let mut hops = 0;
+        while id < FREE && out.len() < len && hops <= table.len() {
+            hops += 1;
+            out.extend(read(id));
+            id = table.get(id as usize).copied().unwrap_or(FREE);
+        }
+        out.truncate(len);
+        out
+    };
+    let regular = |id: u32| sector(id).to_vec();
+    let dirs = chain(u32_at(file, 48)?, &fat, &regular, file.len());
+    let entries: Vec<(String, u32, u64)> = dirs
+        .chunks_exact(128)
+        .map(|d| {
+            let units: Vec<u16> = d[..64].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            let mut name = String::from_utf16_lossy(&units);
+            if let Some(z) = name.find('\0') {
+                name.truncate(z);
+            }
+            let start = u32_at(d, 116).unwrap_or(FREE);
+            let len = if size == 512 { u64::from(u32_at(d, 120).unwrap_or(0)) } else { u32_at(d, 120).unwrap_or(0) as u64 | (u64::from(u32_at(d, 124).unwrap_or(0)) << 32) };
+            (name, start, len)
+        })
+        .collect();
+    let root = entries.first()?;
+    let find = |n: &str| entries.iter().find(|e| e.0.eq_ignore_ascii_case(n));
+    let (_, start, len) = find("Workbook").or_else(|| find("Book"))?;
+    // A stream longer than the file cannot be; cap what is gathered.
+    let len = (*len).min(file.len() as u64) as usize;
+    if (len as u64) < MINI_CUTOFF {
+        let mini = chain(root.1, &fat, &regular, (root.2 as usize).min(file.len()));
+        let minifat_bytes = chain(u32_at(file, 60)?, &fat, &regular, file.len());
+        let minifat: Vec<u32> = minifat_bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let read_mini = |id: u32| {
+            let s = (id as usize).saturating_mul(64);
+            mini.get(s..).map_or(Vec::new(), |m| m[..m.len().min(64)].to_vec())
+        };
+        Some(chain(*start, &minifat, &read_mini, len))
+    } else {
+        Some(chain(*start, &fat, &regular, len))
+    }
+}
+
+/// BIFF records from `at`: (type, data), as calamine's record iterator
+/// reads them (CONTINUE records come out as records of their own).
+fn records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = stream.get(at..).unwrap_or(&[]);
+    std::iter::from_fn(move || {
+        let typ = u16_at(rest, 0)?;
+        let len = u16_at(rest, 2)? as usize;
+        let data = rest.get(4..4 + len)?;
+        rest = &rest[4 + len..];
+        Some((typ, data))
+    })
+}
+
+/// One sheet's cells as calamine lays them out.
+#[derive(Default)]
+struct Area {
+    cells: u64,
+    bounds: Option<(u32, u32, u32, u32)>,
+    declared: u64,
+}
+
+impl Area {
+    fn add(&mut self, row: u32, col: u32, n: u32) {
+        if n == 0 {
+            return;
+        }
+        self.cells += u64::from(n);
+        let last = col.saturating_add(n - 1);
+        let b = self.bounds.get_or_insert((row, row, col, last));
+        *b = (b.0.min(row), b.1.max(row), b.2.min(col), b.3.max(last));
+    }
+
+    fn used(&self) -> u64 {
+        self.bounds.map_or(0, |(r0, r1, c0, c1)| u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1))
+    }
+}
+
+/// DIMENSIONS (MS-XLS 2.4.90) as calamine reads it: the rows × columns it
+/// reserves room for, in its own (wrapping) arithmetic.
+fn declared(data: &[u8]) -> u64 {
+    let (rf, rl, mut cf, cl) = match data.len() {
+        10 => (u32::from(u16_at(data, 0).unwrap_or(0)), u32::from(u16_at(data, 2).unwrap_or(0)), u32::from(u16_at(data, 4).unwrap_or(0)), u32::from(u16_at(data, 6).unwrap_or(0))),
+        14 | 16 => (u32_at(data, 0).unwrap_or(0), u32_at(data, 4).unwrap_or(0), u32::from(u16_at(data, 8).unwrap_or(0)), u32::from(u16_at(data, 10).unwrap_or(0))),
+        _ => return 0,
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    let (end_r, end_c) = if rl >= 1 && cl >= 1 { (rl - 1, cl - 1) } else { (rf, cf) };
+    let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
+    let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+    rows.saturating_mul(cols)
+}
+
+fn sheet_area(stream: &[u8], at: usize) -> Area {
+    let mut area = Area::default();
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    for (typ, d) in records(stream, at) {
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let rc = || Some((u32::from(u16_at(d, 0)?), u32::from(u16_at(d, 2)?)));
+        match typ {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x0200 => area.declared = area.declared.max(declared(d)),
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let Some((r, c)) = rc() {
+                    area.add(r, c, 1);
+                }
+            }
+            // MulRk: row, first column, 6 bytes a cell, last column.
+            0x00BD if d.len() >= 6 => {
+                if let Some((r, c)) = rc() {
+                    area.add(r, c, ((d.len() - 6) / 6) as u32);
+                }
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    area
+}
+
+/// `Err` is the F01 message for a workbook calamine would blow up on.
+pub fn check_xls(file: &[u8], limits: &Limits) -> Result<(), String> {
+    let Some(stream) = workbook_stream(file) else { return Ok(()) };
+    let mut sheets = Vec::new();
+    for (typ, d) in records(&stream, 0) {
+        match typ {
+            0x0085 => sheets.push((u32_at(d, 0).unwrap_or(u32::MAX) as usize, d)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    let max = limits.max_cells_per_sheet;
+    let mut total: u64 = 0;
+    for (n, (at, _)) in sheets.iter().enumerate() {
+        let area = sheet_area(&stream, *at);
+        let worst = area.cells.max(area.used()).max(area.declared);
+        if worst > max {
+            return Err(format!(
+                "sheet {} of the workbook {} {worst} cells, over the limit of {max} (--max-cells); \
+                 a return is far smaller: check for a stray value far down or across a sheet",
+                n + 1,
+                if area.declared == worst { "declares (DIMENSIONS)" } else { "spans" }
+            ));
+        }
+        total = total.saturating_add(worst);
+        if total > max.saturating_mul(4) {
+            return Err(format!(
+                "the sheets together span more than {} cells (4 × --max-cells); a return is far smaller",
+                max.saturating_mul(4)
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_dimensions_as_calamine_reads_them() {
+        let d14 = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut v = rf.to_le_bytes().to_vec();
+            v.extend(rl.to_le_bytes());
+            v.extend(cf.to_le_bytes());
+            v.extend(cl.to_le_bytes());
+            v.extend([0, 0]);
+            declared(&v)
+        };
+        assert_eq!(d14(0, 10, 0, 17), 170);
+        assert_eq!(d14(0, 0, 0, 0), 1);
+        assert_eq!(d14(0, u32::MAX, 0, 0xFFFF), u64::from(u32::MAX - 1 + 1) * 0xFFFF);
+        // rl - 1 before rf wraps, as it does in calamine.
+        assert!(d14(10, 5, 0, 1) > 1 << 31);
+        assert_eq!(declared(&[1, 2, 3]), 0);
+    }
+}
