@@ -184,6 +184,21 @@ fn sheet_area(stream: &[u8], at: usize) -> Area {
     area
 }
 
+/// A BoundSheet8's name (BIFF8: length, a flag for two-byte characters, the
+/// characters), quoted safely; enough to name the sheet in a message.
+fn sheet_name(d: &[u8]) -> String {
+    let n = d.get(6).copied().unwrap_or(0) as usize;
+    let wide = d.get(7).is_some_and(|f| f & 1 == 1);
+    let raw = d.get(8..).unwrap_or(&[]);
+    let name: String = if wide {
+        let units: Vec<u16> = raw.chunks_exact(2).take(n).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        raw.iter().take(n).map(|&b| b as char).collect()
+    };
+    crate::issue::quote_value(&name)
+}
+
 /// `Err` is the F01 message for a workbook calamine would blow up on.
 pub fn check_xls(file: &[u8], limits: &Limits) -> Result<(), String> {
     let Some(stream) = workbook_stream(file) else { return Ok(()) };
@@ -197,14 +212,14 @@ pub fn check_xls(file: &[u8], limits: &Limits) -> Result<(), String> {
     }
     let max = limits.max_cells_per_sheet;
     let mut total: u64 = 0;
-    for (n, (at, _)) in sheets.iter().enumerate() {
+    for (at, d) in &sheets {
         let area = sheet_area(&stream, *at);
         let worst = area.cells.max(area.used()).max(area.declared);
         if worst > max {
             return Err(format!(
-                "sheet {} of the workbook {} {worst} cells, over the limit of {max} (--max-cells); \
+                "sheet {:?} {} {worst} cells, over the limit of {max} (--max-cells); \
                  a return is far smaller: check for a stray value far down or across a sheet",
-                n + 1,
+                sheet_name(d),
                 if area.declared == worst { "declares (DIMENSIONS)" } else { "spans" }
             ));
         }
