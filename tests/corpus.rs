@@ -153,4 +153,8 @@ fn limits_name_themselves_and_the_value_found() {
         let c = check_files(&found, &Options { limits, ..Options::default() }).remove(0);
         assert!(c.issues.is_empty(), "{rel}: {:?}", summary(&c.issues));
     }
+    // Text copied into cells (xls: each cell's copy of its shared string).
+    let found = vec![Found { display: "basic.xls".into(), path: fixtures().join("formats/basic.xls") }];
+    let c = check_files(&found, &Options { limits: Limits { max_unzipped_bytes: 100, ..d }, ..Options::default() }).remove(0);
+    assert!(c.issues.first().is_some_and(|i| i.message.contains("more than 100 bytes of text when read")), "{:?}", c.issues);
 }

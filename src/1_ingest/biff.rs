@@ -108,12 +108,72 @@ fn records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
+/// The shared strings table (SST and its CONTINUE records): an upper bound
+/// on each string's size in bytes once calamine has made it UTF-8, read as
+/// MS-XLS 2.5.293 lays strings out (characters may continue in the next
+/// record, which then starts with a new flags byte).
+fn sst_sizes(parts: &[&[u8]]) -> Vec<u64> {
+    let (mut i, mut at) = (0usize, 8usize);
+    let mut out = Vec::new();
+    let byte = |i: &mut usize, at: &mut usize| -> Option<u8> {
+        while *at >= parts.get(*i)?.len() {
+            *i += 1;
+            *at = 0;
+        }
+        *at += 1;
+        parts[*i].get(*at - 1).copied()
+    };
+    loop {
+        let (Some(lo), Some(hi), Some(flags)) = (byte(&mut i, &mut at), byte(&mut i, &mut at), byte(&mut i, &mut at)) else { break };
+        let mut left = usize::from(u16::from_le_bytes([lo, hi]));
+        let mut skip = 0usize;
+        if flags & 8 != 0 {
+            let (a, b) = (byte(&mut i, &mut at).unwrap_or(0), byte(&mut i, &mut at).unwrap_or(0));
+            skip += 4 * usize::from(u16::from_le_bytes([a, b]));
+        }
+        if flags & 4 != 0 {
+            let v: Vec<u8> = (0..4).map(|_| byte(&mut i, &mut at).unwrap_or(0)).collect();
+            skip += u32::from_le_bytes([v[0], v[1], v[2], v[3]]) as usize;
+        }
+        let mut wide = flags & 1 == 1;
+        let mut size = 0u64;
+        while left > 0 && i < parts.len() {
+            let per = if wide { 2 } else { 1 };
+            let take = left.min(parts[i].len().saturating_sub(at) / per);
+            at += take * per;
+            left -= take;
+            size += take as u64 * if wide { 3 } else { 2 };
+            if left > 0 {
+                i += 1;
+                wide = parts.get(i).and_then(|p| p.first()).is_some_and(|f| f & 1 == 1);
+                at = 1;
+            }
+        }
+        out.push(size);
+        // Formatting runs and phonetic data follow the characters.
+        while skip > 0 && i < parts.len() {
+            let take = skip.min(parts[i].len().saturating_sub(at));
+            at += take;
+            skip -= take;
+            if skip > 0 {
+                i += 1;
+                at = 0;
+            }
+        }
+    }
+    out
+}
+
 /// One sheet's cells as calamine lays them out.
 #[derive(Default)]
 struct Area {
     cells: u64,
     bounds: Option<(u32, u32, u32, u32)>,
     declared: u64,
+    /// Bytes of shared strings copied into the sheet's cells.
+    text: u64,
+    /// Records walked, to bound the work.
+    records: u64,
 }
 
 impl Area {
@@ -149,10 +209,11 @@ fn declared(data: &[u8]) -> u64 {
     rows.saturating_mul(cols)
 }
 
-fn sheet_area(stream: &[u8], at: usize) -> Area {
+fn sheet_area(stream: &[u8], at: usize, sst: &[u64]) -> Area {
     let mut area = Area::default();
     let (mut seen_bof, mut depth) = (false, 0usize);
     for (typ, d) in records(stream, at) {
+        area.records += 1;
         if depth > 0 {
             match typ {
                 0x0809 => depth += 1,
@@ -169,6 +230,10 @@ fn sheet_area(stream: &[u8], at: usize) -> Area {
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
                 if let Some((r, c)) = rc() {
                     area.add(r, c, 1);
+                }
+                if typ == 0x00FD {
+                    let isst = u32_at(d, 6).unwrap_or(u32::MAX) as usize;
+                    area.text = area.text.saturating_add(sst.get(isst).copied().unwrap_or(0));
                 }
             }
             // MulRk: row, first column, 6 bytes a cell, last column.
@@ -203,17 +268,47 @@ fn sheet_name(d: &[u8]) -> String {
 pub fn check_xls(file: &[u8], limits: &Limits) -> Result<(), String> {
     let Some(stream) = workbook_stream(file) else { return Ok(()) };
     let mut sheets = Vec::new();
+    let mut sst: Vec<&[u8]> = Vec::new();
+    let mut in_sst = false;
     for (typ, d) in records(&stream, 0) {
+        in_sst = match typ {
+            0x00FC => {
+                sst = vec![d];
+                true
+            }
+            0x003C if in_sst => {
+                sst.push(d);
+                true
+            }
+            _ => false,
+        };
         match typ {
             0x0085 => sheets.push((u32_at(d, 0).unwrap_or(u32::MAX) as usize, d)),
             0x000A => break,
             _ => {}
         }
     }
+    let sst = sst_sizes(&sst);
     let max = limits.max_cells_per_sheet;
-    let mut total: u64 = 0;
+    let (mut total, mut text, mut work) = (0u64, 0u64, 0u64);
     for (at, d) in &sheets {
-        let area = sheet_area(&stream, *at);
+        let area = sheet_area(&stream, *at, &sst);
+        work = work.saturating_add(area.records);
+        text = text.saturating_add(area.text);
+        if work > max.saturating_mul(16) {
+            return Err(format!(
+                "the workbook's sheets hold more than {} records to read (many sheets over the same data?); \
+                 it is damaged or made to stall a reader",
+                max.saturating_mul(16)
+            ));
+        }
+        if text > limits.max_unzipped_bytes {
+            return Err(format!(
+                "the sheets would hold more than {} bytes of text when read (each cell copies its shared string), \
+                 over the limit (--max-unzipped-mb); a return is far smaller",
+                limits.max_unzipped_bytes
+            ));
+        }
         let worst = area.cells.max(area.used()).max(area.declared);
         if worst > max {
             return Err(format!(
@@ -254,5 +349,18 @@ mod tests {
         // rl - 1 before rf wraps, as it does in calamine.
         assert!(d14(10, 5, 0, 1) > 1 << 31);
         assert_eq!(declared(&[1, 2, 3]), 0);
+    }
+
+    #[test]
+    fn shared_string_sizes_follow_continue_records() {
+        // Two strings: "ab" (one byte a character), then "xyz" in two-byte
+        // characters whose "z" is in a CONTINUE record after a flags byte.
+        let sst = [0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, b'a', b'b', 3, 0, 1, b'x', 0, b'y', 0];
+        let cont = [1, b'z', 0];
+        assert_eq!(sst_sizes(&[&sst, &cont]), vec![4, 9]);
+        // A rich string: its 4-byte formatting run is skipped.
+        let rich = [0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 8, 1, 0, b'q', 9, 9, 9, 9, 1, 0, 0, b'r'];
+        assert_eq!(sst_sizes(&[&rich]), vec![2, 2]);
+        assert_eq!(sst_sizes(&[]), Vec::<u64>::new());
     }
 }

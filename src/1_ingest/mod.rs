@@ -11,6 +11,7 @@
 
 mod biff;
 mod discover;
+mod ods;
 mod scan;
 mod sniff;
 
@@ -137,7 +138,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
                 while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
                     let (r, c) = cell.pos;
                     // A formula counts by its cached value (§1.5); with none, say so.
@@ -145,7 +146,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                         (None, true) => Some(Value::Uncalculated),
                         (v, _) => v,
                     };
-                    push_cell(&mut out, r, c, value, limits)?;
+                    push_cell(&mut out, &mut text, r, c, value, limits)?;
                 }
                 Ok(out)
             })?;
@@ -157,10 +158,10 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
-                    push_cell(&mut out, r, c, from_ref(cell.get_value()), limits)?;
+                    push_cell(&mut out, &mut text, r, c, from_ref(cell.get_value()), limits)?;
                 }
                 Ok(out)
             })?;
@@ -213,16 +214,19 @@ where
     let sheets = each_wanted(&names, wanted, |name| {
         let range = wb.worksheet_range(name).map_err(|e| opened(&e))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+        let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
         for (r, c, v) in range.used_cells() {
-            push_cell(&mut out, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
+            push_cell(&mut out, &mut text, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
         }
         Ok(out)
     })?;
     Ok(Book { format, date1904, sheet_names: names, sheets })
 }
 
-fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, limits: &Limits) -> Result<(), String> {
+/// Keep one cell, within the limits. `text` is the sheet's text so far, in
+/// bytes: a shared string is copied into every cell that uses it, so a
+/// small file could otherwise fill memory with copies.
+fn push_cell(out: &mut SheetCells, text: &mut u64, row: u32, col: u32, value: Option<Value>, limits: &Limits) -> Result<(), String> {
     let Some(value) = value else { return Ok(()) };
     if row >= MAX_ROWS || col >= MAX_COLS {
         return Err(format!(
@@ -250,6 +254,14 @@ fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, lim
                 s.chars().count(),
                 limits.max_string_chars,
                 crate::issue::quote_value(s)
+            ));
+        }
+        *text += s.len() as u64;
+        if *text > limits.max_unzipped_bytes {
+            return Err(format!(
+                "sheet {:?} holds more than {} bytes of text when read, over the limit (--max-unzipped-mb); \
+                 a return is far smaller: check for a long text copied down the sheet",
+                out.name, limits.max_unzipped_bytes
             ));
         }
     }

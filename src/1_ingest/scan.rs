@@ -5,23 +5,18 @@
 //!   the zip's directory declares (a zip bomb's directory may lie);
 //! - xlsx: the shared-strings table declares (`uniqueCount`) no more strings
 //!   than it holds, as calamine reserves room for the declared count at open;
-//! - ods: every table of `content.xml`, expanded as calamine expands it at
-//!   open (filled cells and the gaps before them repeated by
-//!   `number-columns-repeated` and `number-rows-repeated`, trailing empty
-//!   ones not), fits the cells limit; LibreOffice's normal trailing empty
-//!   repeats (1,048,569 rows, 16,384 columns) cost nothing and pass.
+//! - ods: `content.xml` laid out as calamine lays it out at open fits the
+//!   limits ([`super::ods`]).
 //!
 //! A part that cannot be inflated is left to calamine to report.
 
+use super::ods::Ods;
 use super::{Format, Limits};
 use std::io::{Cursor, Read};
 
-/// Excel's grid, which calamine's ODS reader caps repeats at.
-const ODS_MAX_ROWS: u64 = 1_048_576;
-const ODS_MAX_COLS: u64 = 16_384;
 /// The longest tag kept whole; longer ones are cut (their attributes are
 /// read from the kept start).
-const MAX_TAG: usize = 64 << 10;
+pub(super) const MAX_TAG: usize = 64 << 10;
 
 pub fn scan_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, format: Format, limits: &Limits) -> Result<(), String> {
     let mut total: u64 = 0;
@@ -29,7 +24,7 @@ pub fn scan_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, format: Format, limi
         let name = zip.name_for_index(i).and_then(|n| n.ok()).unwrap_or_default().to_ascii_lowercase();
         let mut sink = match format {
             Format::Xlsx if name.ends_with("sharedstrings.xml") => Sink::Sst(Sst::default()),
-            Format::Ods if name == "content.xml" => Sink::Ods(Ods::new(limits.max_cells_per_sheet)),
+            Format::Ods if name == "content.xml" => Sink::Ods(Ods::new(*limits)),
             _ => Sink::Count,
         };
         let Ok(mut part) = zip.by_index(i) else { continue };
@@ -49,7 +44,7 @@ pub fn scan_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, format: Format, limi
                 ));
             }
             if !matches!(sink, Sink::Count) {
-                tags.feed(&buf[..n], |tag| sink.tag(tag))?;
+                tags.feed(&buf[..n], |tag, text| sink.tag(tag, text))?;
             }
         }
         sink.finish()?;
@@ -64,14 +59,14 @@ enum Sink {
 }
 
 impl Sink {
-    fn tag(&mut self, tag: &[u8]) -> Result<(), String> {
+    fn tag(&mut self, tag: &[u8], text: u64) -> Result<(), String> {
         match self {
             Sink::Count => Ok(()),
             Sink::Sst(s) => {
                 s.tag(tag);
                 Ok(())
             }
-            Sink::Ods(o) => o.tag(tag),
+            Sink::Ods(o) => o.tag(tag, text),
         }
     }
 
@@ -88,24 +83,31 @@ impl Sink {
 /// respected), skipping text. Comments and declarations end at their first
 /// `>`, so no more is ever skipped than an XML parser would skip.
 #[derive(Default)]
-struct Tags {
+pub(super) struct Tags {
     inside: bool,
     quote: Option<u8>,
     tag: Vec<u8>,
+    /// Bytes of text since the last tag.
+    text: u64,
 }
 
 impl Tags {
-    fn feed(&mut self, mut bytes: &[u8], mut on: impl FnMut(&[u8]) -> Result<(), String>) -> Result<(), String> {
+    /// Calls `on(tag, bytes of text before it)` for each whole tag.
+    pub(super) fn feed(&mut self, mut bytes: &[u8], mut on: impl FnMut(&[u8], u64) -> Result<(), String>) -> Result<(), String> {
         while !bytes.is_empty() {
             if !self.inside {
                 match bytes.iter().position(|&b| b == b'<') {
                     Some(p) => {
+                        self.text += p as u64;
                         self.inside = true;
                         self.quote = None;
                         self.tag.clear();
                         bytes = &bytes[p + 1..];
                     }
-                    None => return Ok(()),
+                    None => {
+                        self.text += bytes.len() as u64;
+                        return Ok(());
+                    }
                 }
                 continue;
             }
@@ -128,7 +130,7 @@ impl Tags {
             match end {
                 Some(i) => {
                     self.inside = false;
-                    on(&self.tag)?;
+                    on(&self.tag, std::mem::take(&mut self.text))?;
                     bytes = &bytes[i + 1..];
                 }
                 None => return Ok(()),
@@ -140,7 +142,7 @@ impl Tags {
 
 /// The element name of a tag (`table:table-row`, `/table:table`), and
 /// whether it closes itself.
-fn name_of(tag: &[u8]) -> (&[u8], bool) {
+pub(super) fn name_of(tag: &[u8]) -> (&[u8], bool) {
     let end = tag.iter().position(|b| b.is_ascii_whitespace() || *b == b'/' && tag.first() != Some(&b'/')).unwrap_or(tag.len());
     (&tag[..end], tag.last() == Some(&b'/'))
 }
@@ -150,7 +152,7 @@ fn local(name: &[u8]) -> &[u8] {
 }
 
 /// The value of attribute `key` in a tag, if there.
-fn attr<'t>(tag: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
+pub(super) fn attr<'t>(tag: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
     let mut from = 0;
     while let Some(p) = tag[from..].windows(key.len()).position(|w| w == key) {
         let at = from + p;
@@ -171,7 +173,7 @@ fn attr<'t>(tag: &'t [u8], key: &[u8]) -> Option<&'t [u8]> {
 }
 
 /// A count in an attribute: digits, saturating; anything else is `None`.
-fn number(v: &[u8]) -> Option<u64> {
+pub(super) fn number(v: &[u8]) -> Option<u64> {
     let v = v.trim_ascii();
     if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
         return None;
@@ -211,175 +213,16 @@ impl Sst {
     }
 }
 
-/// ods content.xml: each table's cells as calamine would lay them out.
-struct Ods {
-    max_cells: u64,
-    table: Option<String>,
-    tables_total: u64,
-    // the current table
-    rows: u64,
-    stored: u64,
-    first_row: Option<u64>,
-    last_row_end: u64,
-    col_min: u64,
-    col_max_end: u64,
-    // the current row
-    row_repeats: u64,
-    pos: u64,
-    first_filled: Option<u64>,
-    filled_end: u64,
-}
-
-impl Ods {
-    fn new(max_cells: u64) -> Ods {
-        Ods {
-            max_cells,
-            table: None,
-            tables_total: 0,
-            rows: 0,
-            stored: 0,
-            first_row: None,
-            last_row_end: 0,
-            col_min: u64::MAX,
-            col_max_end: 0,
-            row_repeats: 0,
-            pos: 0,
-            first_filled: None,
-            filled_end: 0,
-        }
-    }
-
-    fn tag(&mut self, tag: &[u8]) -> Result<(), String> {
-        let (name, closed) = name_of(tag);
-        match name {
-            b"table:table" => {
-                let title = attr(tag, b"table:name").map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
-                *self = Ods { table: Some(title), tables_total: self.tables_total, ..Ods::new(self.max_cells) };
-                if closed {
-                    self.end_table()?;
-                }
-            }
-            b"/table:table" => self.end_table()?,
-            b"table:table-row" => {
-                let asked = attr(tag, b"table:number-rows-repeated").and_then(number).unwrap_or(1);
-                self.row_repeats = asked.min(ODS_MAX_ROWS.saturating_sub(self.rows));
-                self.pos = 0;
-                self.first_filled = None;
-                self.filled_end = 0;
-                if closed {
-                    self.end_row();
-                }
-            }
-            b"/table:table-row" => self.end_row(),
-            b"table:table-cell" | b"table:covered-table-cell" => {
-                let asked = attr(tag, b"table:number-columns-repeated").and_then(number).unwrap_or(1);
-                let n = asked.min(ODS_MAX_COLS.saturating_sub(self.pos));
-                let filled = [&b"office:value-type"[..], b"table:formula", b"office:value", b"office:string-value", b"office:date-value", b"office:time-value", b"office:boolean-value"]
-                    .iter()
-                    .any(|k| attr(tag, k).is_some());
-                if filled && n > 0 {
-                    self.first_filled.get_or_insert(self.pos);
-                    self.filled_end = self.pos + n;
-                }
-                self.pos += n;
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    fn end_row(&mut self) {
-        if let Some(first) = self.first_filled {
-            // calamine keeps one copy of the row up to its last filled cell…
-            self.stored = self.stored.saturating_add(self.filled_end);
-            // …and lays every repeat out in the sheet's rectangle.
-            self.first_row.get_or_insert(self.rows);
-            self.last_row_end = self.rows + self.row_repeats;
-            self.col_min = self.col_min.min(first);
-            self.col_max_end = self.col_max_end.max(self.filled_end);
-        }
-        self.rows += self.row_repeats;
-        self.row_repeats = 0;
-    }
-
-    fn end_table(&mut self) -> Result<(), String> {
-        let Some(title) = self.table.take() else { return Ok(()) };
-        let area = match self.first_row {
-            Some(first) => (self.last_row_end - first).saturating_mul(self.col_max_end.saturating_sub(self.col_min)),
-            None => 0,
-        };
-        let cells = area.max(self.stored);
-        if cells > self.max_cells {
-            return Err(format!(
-                "sheet {:?} expands to {cells} cells ({} rows by {} columns, counting repeated cells), over the limit of {} \
-                 (--max-cells); a return is far smaller: check for a value or formula filled down or across the whole sheet",
-                crate::issue::quote_value(&title),
-                self.first_row.map_or(0, |f| self.last_row_end - f),
-                self.col_max_end.saturating_sub(self.col_min),
-                self.max_cells
-            ));
-        }
-        self.tables_total = self.tables_total.saturating_add(cells);
-        if self.tables_total > self.max_cells.saturating_mul(4) {
-            return Err(format!(
-                "the sheets together expand to more than {} cells (4 × --max-cells); a return is far smaller",
-                self.max_cells.saturating_mul(4)
-            ));
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self) -> Result<(), String> {
-        self.end_table()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ods(xml: &str, max_cells: u64) -> Result<(), String> {
-        let mut o = Ods::new(max_cells);
-        let mut t = Tags::default();
-        // Fed in small pieces, as a stream arrives.
-        for chunk in xml.as_bytes().chunks(7) {
-            t.feed(chunk, |tag| o.tag(tag))?;
-        }
-        o.finish()
-    }
-
-    #[test]
-    fn ods_repeats_are_counted_as_calamine_expands_them() {
-        let row = |rep: u64, cells: &str| format!(r#"<table:table-row table:number-rows-repeated="{rep}">{cells}</table:table-row>"#);
-        let filled = |rep: u64| format!(r#"<table:table-cell table:number-columns-repeated="{rep}" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>"#);
-        let empty = |rep: u64| format!(r#"<table:table-cell table:number-columns-repeated="{rep}"/>"#);
-        let table = |rows: String| format!(r#"<table:table table:name="S">{rows}</table:table>"#);
-        // LibreOffice's normal file: a few filled rows, then the empty rest.
-        let normal = table(format!("{}{}", row(3, &(filled(5) + &empty(16379))), row(1048569, &empty(16384))));
-        assert_eq!(ods(&normal, 100), Ok(()));
-        let cases: &[(String, u64, bool)] = &[
-            (table(row(1000, &filled(1000))), 999_999, false),
-            (table(row(1000, &filled(1000))), 1_000_000, true),
-            // A gap before a filled cell is laid out too.
-            (table(row(1, &(empty(10_000) + &filled(1)))), 5_000, false),
-            // Filled columns are capped at the grid's 16,384.
-            (table(row(1, &filled(u64::MAX))), 16_384, true),
-            // Rows are capped at 1,048,576.
-            (table(row(u64::MAX, &filled(1))), 1_048_576, true),
-            (table(row(1, &filled(1)) + &row(5_000_000, &empty(3)) + &row(1, &filled(1))), 1_000_000, false),
-            (table(row(1, &filled(1)) + &row(5_000_000, &empty(3)) + &row(1, &filled(1))), 1_048_576, true),
-        ];
-        for (xml, max, ok) in cases {
-            assert_eq!(ods(xml, *max).is_ok(), *ok, "{max} {xml:.200}");
-        }
-    }
 
     #[test]
     fn shared_string_counts_are_checked_against_the_strings() {
         let sst = |declared: &str, n: usize| {
             let mut s = Sst::default();
             let xml = format!(r#"<?xml version="1.0"?><sst xmlns="x" count="9" uniqueCount="{declared}">{}</sst>"#, "<si><t>a&gt;b</t></si>".repeat(n));
-            let _ = Tags::default().feed(xml.as_bytes(), |t| {
+            let _ = Tags::default().feed(xml.as_bytes(), |t, _| {
                 s.tag(t);
                 Ok(())
             });
