@@ -72,7 +72,7 @@ impl Ods {
     /// One tag, followed as calamine's reader follows it: a table from its
     /// start to the first `</table:table>` (a nested start is ignored), rows
     /// and cells inside it, and a cell's content skipped.
-    pub(super) fn tag(&mut self, tag: &[u8], text: u64) -> Result<(), String> {
+    pub(super) fn tag(&mut self, tag: &[u8], text: u64, len: u64) -> Result<(), String> {
         let (name, closed) = name_of(tag);
         if let Some((cell, depth)) = &mut self.skip {
             // The cell's text as calamine builds it: text, a space per
@@ -133,7 +133,8 @@ impl Ods {
                     .filter_map(|k| attr(tag, k))
                     .map(|v| v.len() as u64)
                     .sum();
-                let held = if tag.len() >= MAX_TAG { held.max(tag.len() as u64) } else { held };
+                // A tag cut short may hide a long value: count all of it.
+                let held = if tag.len() >= MAX_TAG { held.max(len) } else { held };
                 self.add_text(held, n)?;
                 if !closed {
                     self.skip = Some((name.to_vec(), 1));
@@ -228,7 +229,7 @@ mod tests {
         let mut t = Tags::default();
         // Fed in small pieces, as a stream arrives.
         for chunk in xml.as_bytes().chunks(7) {
-            t.feed(chunk, |tag, text| o.tag(tag, text))?;
+            t.feed(chunk, |tag, text, len| o.tag(tag, text, len))?;
         }
         o.finish()
     }
@@ -259,6 +260,8 @@ mod tests {
             (table(row(1, &text(100, 2000))), 1_000_000, true),
             // A cell's content is skipped whole, rows and table ends in it too.
             (table(row(1, &format!("<table:table-cell office:value-type=\"string\"><text:p>a</text:p></table:table></table:table-cell>{}", filled(1)))), 2, true),
+            // A value longer than a kept tag is counted whole.
+            (table(row(1, &format!(r#"<table:table-cell office:value-type="string" office:string-value="{}"/>"#, "v".repeat(200_000)))), 1_000_000, false),
             // text:s repeats a space: a count past --max-string is rejected.
             (table(row(1, r#"<table:table-cell office:value-type="string"><text:p><text:s text:c="999999999"/></text:p></table:table-cell>"#)), 1_000_000, false),
         ];

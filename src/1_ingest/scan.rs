@@ -44,7 +44,7 @@ pub fn scan_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, format: Format, limi
                 ));
             }
             if !matches!(sink, Sink::Count) {
-                tags.feed(&buf[..n], |tag, text| sink.tag(tag, text))?;
+                tags.feed(&buf[..n], |tag, text, len| sink.tag(tag, text, len))?;
             }
         }
         sink.finish()?;
@@ -59,14 +59,14 @@ enum Sink {
 }
 
 impl Sink {
-    fn tag(&mut self, tag: &[u8], text: u64) -> Result<(), String> {
+    fn tag(&mut self, tag: &[u8], text: u64, len: u64) -> Result<(), String> {
         match self {
             Sink::Count => Ok(()),
             Sink::Sst(s) => {
                 s.tag(tag);
                 Ok(())
             }
-            Sink::Ods(o) => o.tag(tag, text),
+            Sink::Ods(o) => o.tag(tag, text, len),
         }
     }
 
@@ -89,11 +89,14 @@ pub(super) struct Tags {
     tag: Vec<u8>,
     /// Bytes of text since the last tag.
     text: u64,
+    /// The whole length of the tag being read, kept or not.
+    len: u64,
 }
 
 impl Tags {
-    /// Calls `on(tag, bytes of text before it)` for each whole tag.
-    pub(super) fn feed(&mut self, mut bytes: &[u8], mut on: impl FnMut(&[u8], u64) -> Result<(), String>) -> Result<(), String> {
+    /// Calls `on(tag, bytes of text before it, the tag's whole length)` for
+    /// each tag (only its first `MAX_TAG` bytes are kept).
+    pub(super) fn feed(&mut self, mut bytes: &[u8], mut on: impl FnMut(&[u8], u64, u64) -> Result<(), String>) -> Result<(), String> {
         while !bytes.is_empty() {
             if !self.inside {
                 match bytes.iter().position(|&b| b == b'<') {
@@ -102,6 +105,7 @@ impl Tags {
                         self.inside = true;
                         self.quote = None;
                         self.tag.clear();
+                        self.len = 0;
                         bytes = &bytes[p + 1..];
                     }
                     None => {
@@ -123,6 +127,7 @@ impl Tags {
                     (Some(q), _) if b == q => self.quote = None,
                     _ => {}
                 }
+                self.len += 1;
                 if self.tag.len() < MAX_TAG {
                     self.tag.push(b);
                 }
@@ -130,7 +135,7 @@ impl Tags {
             match end {
                 Some(i) => {
                     self.inside = false;
-                    on(&self.tag, std::mem::take(&mut self.text))?;
+                    on(&self.tag, std::mem::take(&mut self.text), self.len)?;
                     bytes = &bytes[i + 1..];
                 }
                 None => return Ok(()),
@@ -222,7 +227,7 @@ mod tests {
         let sst = |declared: &str, n: usize| {
             let mut s = Sst::default();
             let xml = format!(r#"<?xml version="1.0"?><sst xmlns="x" count="9" uniqueCount="{declared}">{}</sst>"#, "<si><t>a&gt;b</t></si>".repeat(n));
-            let _ = Tags::default().feed(xml.as_bytes(), |t, _| {
+            let _ = Tags::default().feed(xml.as_bytes(), |t, _, _| {
                 s.tag(t);
                 Ok(())
             });
