@@ -4,7 +4,9 @@
 //! The only module that uses calamine. Invariants:
 //! - the format comes from the first bytes, not the extension (§9);
 //! - limits are checked before anything large is allocated: file size, what
-//!   a zip declares, rows and columns beyond Excel's grid, cells per sheet;
+//!   a zip declares and what its parts really hold (`scan.rs`, `ods.rs`),
+//!   what an .xls sheet spans (`biff.rs`), rows and columns beyond Excel's
+//!   grid, cells per sheet, characters per cell and text per sheet;
 //! - sheets are read cell by cell where the format allows (xlsx, xlsb), never
 //!   as one rectangle, and cells keep their real 0-based (row, column);
 //! - nothing here judges the data: a cell is passed on as found.
