@@ -24,12 +24,36 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
-/// The `Workbook` (or `Book`) stream, as calamine's reader finds it.
-fn workbook_stream(file: &[u8]) -> Option<Vec<u8>> {
-    let size: usize = match u16_at(file, 30)? {
-        9 => 512,
-        12 => 4096,
-        _ => return None,
+/// calamine follows a chain of sectors until its end marker, with no
+/// guard against a chain that loops: it would copy the same sectors for
+/// ever (or up to a length the file declares), until memory runs out.
+const LOOPS: &str = "the file's internal structure loops back on itself (its sector chains are circular); \
+                     it is damaged or made to exhaust memory: open it in Excel, save it again and resend it";
+
+/// Whether the chain from `start` comes back to a sector it has passed.
+fn loops(start: u32, table: &[u32]) -> bool {
+    let mut seen = vec![false; table.len()];
+    let mut id = start;
+    while let Some(s) = seen.get_mut(id as usize) {
+        if *s {
+            return true;
+        }
+        *s = true;
+        id = table[id as usize];
+    }
+    false
+}
+
+/// The `Workbook` (or `Book`) stream, as calamine's reader finds it; `Err`
+/// when a chain calamine would follow loops.
+fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    let check = |start: u32, table: &[u32]| if loops(start, table) { Err(LOOPS.to_string()) } else { Ok(()) };
+    let Some(size) = u16_at(file, 30).and_then(|s| match s {
+        9 => Some(512usize),
+        12 => Some(4096),
+        _ => None,
+    }) else {
+        return Ok(None);
     };
     let sector = |id: u32| -> &[u8] {
         let start = (id as usize).saturating_add(1).saturating_mul(size);
@@ -37,12 +61,13 @@ fn workbook_stream(file: &[u8]) -> Option<Vec<u8>> {
     };
     let max_sectors = file.len() / size + 1;
     let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(file, 76 + 4 * i)).collect();
-    let mut next = u32_at(file, 68)?;
+    let Some(mut next) = u32_at(file, 68) else { return Ok(None) };
     let mut hops = 0;
     while next < FREE && hops <= max_sectors {
         hops += 1;
         difat.extend(sector(next).chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
-        next = difat.pop()?;
+        let Some(n) = difat.pop() else { return Ok(None) };
+        next = n;
     }
     let fat: Vec<u32> = difat
         .iter()
@@ -62,7 +87,9 @@ fn workbook_stream(file: &[u8]) -> Option<Vec<u8>> {
         out
     };
     let regular = |id: u32| sector(id).to_vec();
-    let dirs = chain(u32_at(file, 48)?, &fat, &regular, file.len());
+    let dir_start = u32_at(file, 48).unwrap_or(FREE);
+    check(dir_start, &fat)?;
+    let dirs = chain(dir_start, &fat, &regular, file.len());
     let entries: Vec<(String, u32, u64)> = dirs
         .chunks_exact(128)
         .map(|d| {
@@ -76,22 +103,28 @@ fn workbook_stream(file: &[u8]) -> Option<Vec<u8>> {
             (name, start, len)
         })
         .collect();
-    let root = entries.first()?;
+    let Some(root) = entries.first() else { return Ok(None) };
+    let minifat_start = u32_at(file, 60).unwrap_or(FREE);
+    if u32_at(file, 64).unwrap_or(0) > 0 {
+        check(root.1, &fat)?;
+        check(minifat_start, &fat)?;
+    }
     let find = |n: &str| entries.iter().find(|e| e.0.eq_ignore_ascii_case(n));
-    let (_, start, len) = find("Workbook").or_else(|| find("Book"))?;
+    let Some((_, start, declared)) = find("Workbook").or_else(|| find("Book")) else { return Ok(None) };
     // A stream longer than the file cannot be; cap what is gathered.
-    let len = (*len).min(file.len() as u64) as usize;
-    if (len as u64) < MINI_CUTOFF {
+    let len = (*declared).min(file.len() as u64) as usize;
+    if *declared < MINI_CUTOFF {
         let mini = chain(root.1, &fat, &regular, (root.2 as usize).min(file.len()));
-        let minifat_bytes = chain(u32_at(file, 60)?, &fat, &regular, file.len());
+        let minifat_bytes = chain(minifat_start, &fat, &regular, file.len());
         let minifat: Vec<u32> = minifat_bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
         let read_mini = |id: u32| {
             let s = (id as usize).saturating_mul(64);
             mini.get(s..).map_or(Vec::new(), |m| m[..m.len().min(64)].to_vec())
         };
-        Some(chain(*start, &minifat, &read_mini, len))
+        Ok(Some(chain(*start, &minifat, &read_mini, len)))
     } else {
-        Some(chain(*start, &fat, &regular, len))
+        check(*start, &fat)?;
+        Ok(Some(chain(*start, &fat, &regular, len)))
     }
 }
 
@@ -266,7 +299,7 @@ fn sheet_name(d: &[u8]) -> String {
 
 /// `Err` is the F01 message for a workbook calamine would blow up on.
 pub fn check_xls(file: &[u8], limits: &Limits) -> Result<(), String> {
-    let Some(stream) = workbook_stream(file) else { return Ok(()) };
+    let Some(stream) = workbook_stream(file)? else { return Ok(()) };
     let mut sheets = Vec::new();
     let mut sst: Vec<&[u8]> = Vec::new();
     let mut in_sst = false;
@@ -349,6 +382,14 @@ mod tests {
         // rl - 1 before rf wraps, as it does in calamine.
         assert!(d14(10, 5, 0, 1) > 1 << 31);
         assert_eq!(declared(&[1, 2, 3]), 0);
+    }
+
+    #[test]
+    fn circular_sector_chains_are_found() {
+        assert!(!loops(0, &[1, 2, 0xFFFF_FFFE]));
+        assert!(loops(0, &[1, 2, 1]));
+        assert!(loops(3, &[0, 0, 0, 3]));
+        assert!(!loops(7, &[0, 0]));
     }
 
     #[test]
