@@ -42,9 +42,16 @@ struct InputArgs {
     /// Largest total uncompressed size of a zipped return (xlsx, xlsb, ods), in MB.
     #[arg(long, default_value_t = 500)]
     max_unzipped_mb: u64,
-    /// Most filled cells read from one sheet.
+    /// Most filled cells read from one sheet (for .xls and .ods, which are read
+    /// whole, the cells each sheet spans; all sheets together at most 4 times this).
     #[arg(long, default_value_t = 2_000_000)]
     max_cells: u64,
+    /// Longest text in one cell, in characters (Excel's own limit is 32,767).
+    #[arg(long, default_value_t = 32_767)]
+    max_string: usize,
+    /// Most parts (files) inside a zipped return (xlsx, xlsb, ods).
+    #[arg(long, default_value_t = 1000)]
+    max_zip_entries: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -153,7 +160,8 @@ fn limits(a: &InputArgs) -> Limits {
         max_file_bytes: a.max_file_mb.saturating_mul(1 << 20),
         max_unzipped_bytes: a.max_unzipped_mb.saturating_mul(1 << 20),
         max_cells_per_sheet: a.max_cells,
-        ..Limits::default()
+        max_string_chars: a.max_string,
+        max_zip_entries: a.max_zip_entries,
     }
 }
 

@@ -4,12 +4,17 @@
 //! The only module that uses calamine. Invariants:
 //! - the format comes from the first bytes, not the extension (§9);
 //! - limits are checked before anything large is allocated: file size, what
-//!   a zip declares, rows and columns beyond Excel's grid, cells per sheet;
+//!   a zip declares and what its parts really hold (`scan.rs`, `ods.rs`),
+//!   what an .xls sheet spans (`biff.rs`), rows and columns beyond Excel's
+//!   grid, cells per sheet, characters per cell and text per sheet;
 //! - sheets are read cell by cell where the format allows (xlsx, xlsb), never
 //!   as one rectangle, and cells keep their real 0-based (row, column);
 //! - nothing here judges the data: a cell is passed on as found.
 
+mod biff;
 mod discover;
+mod ods;
+mod scan;
 mod sniff;
 
 pub use discover::{discover, Found, Skipped};
@@ -43,6 +48,8 @@ pub struct Limits {
     pub max_unzipped_bytes: u64,
     pub max_zip_entries: usize,
     pub max_cells_per_sheet: u64,
+    /// Characters in one text cell (Excel's own limit is 32,767).
+    pub max_string_chars: usize,
 }
 
 impl Default for Limits {
@@ -52,6 +59,7 @@ impl Default for Limits {
             max_unzipped_bytes: 500 << 20,
             max_zip_entries: 1000,
             max_cells_per_sheet: 2_000_000,
+            max_string_chars: 32_767,
         }
     }
 }
@@ -145,20 +153,20 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                 // only the slower reader can tell: then the sheet is read
                 // again with it. (Empty styled cells are `<c/>` and never seen.)
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
                 let mut valueless = false;
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
                     let value = from_ref(cell.get_value());
                     valueless |= value.is_none();
-                    push_cell(&mut out, r, c, value, limits)?;
+                    push_cell(&mut out, &mut text, r, c, value, limits)?;
                 }
                 drop(rdr);
                 if !valueless {
                     return Ok(out);
                 }
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
                 while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
                     let (r, c) = cell.pos;
                     // A formula counts by its cached value (§1.5); with none, say so.
@@ -166,7 +174,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                         (None, true) => Some(Value::Uncalculated),
                         (v, _) => v,
                     };
-                    push_cell(&mut out, r, c, value, limits)?;
+                    push_cell(&mut out, &mut text, r, c, value, limits)?;
                 }
                 Ok(out)
             })?;
@@ -178,10 +186,10 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
-                    push_cell(&mut out, r, c, from_ref(cell.get_value()), limits)?;
+                    push_cell(&mut out, &mut text, r, c, from_ref(cell.get_value()), limits)?;
                 }
                 Ok(out)
             })?;
@@ -236,16 +244,19 @@ where
     let sheets = each_wanted(&names, wanted, |name| {
         let range = wb.worksheet_range(name).map_err(|e| opened(&e))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut out = SheetCells { name: name.to_string(), cells: Vec::new() };
+        let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
         for (r, c, v) in range.used_cells() {
-            push_cell(&mut out, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
+            push_cell(&mut out, &mut text, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
         }
         Ok(out)
     })?;
     Ok(Book { format, date1904, sheet_names: names, sheets })
 }
 
-fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, limits: &Limits) -> Result<(), String> {
+/// Keep one cell, within the limits. `text` is the sheet's text so far, in
+/// bytes: a shared string is copied into every cell that uses it, so a
+/// small file could otherwise fill memory with copies.
+fn push_cell(out: &mut SheetCells, text: &mut u64, row: u32, col: u32, value: Option<Value>, limits: &Limits) -> Result<(), String> {
     let Some(value) = value else { return Ok(()) };
     if row >= MAX_ROWS || col >= MAX_COLS {
         return Err(format!(
@@ -261,6 +272,28 @@ fn push_cell(out: &mut SheetCells, row: u32, col: u32, value: Option<Value>, lim
              check for a stray fill or formatting down to the bottom of the sheet",
             out.name, limits.max_cells_per_sheet
         ));
+    }
+    if let Value::Text(s) = &value {
+        // Bytes bound characters from above: count only when it may matter.
+        if s.len() > limits.max_string_chars && s.chars().count() > limits.max_string_chars {
+            return Err(format!(
+                "sheet {:?} cell {} holds a text of {} characters, over the limit of {} (--max-string); \
+                 it starts \"{}\"; no value in a return is that long: check what was pasted there",
+                out.name,
+                crate::issue::a1(row, col),
+                s.chars().count(),
+                limits.max_string_chars,
+                crate::issue::quote_value(s)
+            ));
+        }
+        *text += s.len() as u64;
+        if *text > limits.max_unzipped_bytes {
+            return Err(format!(
+                "sheet {:?} holds more than {} bytes of text when read, over the limit (--max-unzipped-mb); \
+                 a return is far smaller: check for a long text copied down the sheet",
+                out.name, limits.max_unzipped_bytes
+            ));
+        }
     }
     out.cells.push(Cell { row, col, value });
     Ok(())
@@ -314,7 +347,8 @@ fn from_data(v: &Data) -> Option<Value> {
 }
 
 /// Read a file's bytes and their SHA-256 (hex). A file over the size limit
-/// is hashed as a stream and not kept: the `Err` is its F01 message.
+/// is not read: the `Err` is its F01 message, and [`sha256_file`] gives
+/// its hash as a stream.
 pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String), String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| format!("the file cannot be opened ({e}); check it is not open or locked, and resend it");
@@ -335,6 +369,25 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String)
         .map_err(unreadable)?;
     let sha = sha256_hex(&bytes);
     Ok((bytes, sha))
+}
+
+/// SHA-256 (hex) of a file read as a stream in small blocks, so a file of
+/// any size is hashed in bounded memory; empty when it cannot be read.
+pub fn sha256_file(path: &std::path::Path) -> String {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else { return String::new() };
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return String::new(),
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 (hex) of bytes, for outputs.

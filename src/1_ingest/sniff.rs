@@ -1,5 +1,9 @@
 //! Format detection from a file's first bytes (never its extension), and the
-//! checks on what a zip container declares, made before any part is inflated.
+//! checks made before calamine opens a file: what a zip container declares
+//! (before any part is inflated), then what its parts really hold
+//! ([`super::scan`]) or, for .xls, what its sheets would span
+//! ([`super::biff`]). calamine allocates from what a file declares, and an
+//! allocation failure aborts the process: these checks are the guard (§9).
 
 use super::{Format, Limits};
 use std::io::{Cursor, Read};
@@ -16,6 +20,7 @@ pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
                         (File > Info > Protect Workbook) and send it again"
                 .into());
         }
+        super::biff::check_xls(bytes, limits)?;
         return Ok((Format::Xls, false));
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
@@ -60,17 +65,20 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
     }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("xl/workbook.bin") {
+        super::scan::scan_parts(&mut zip, Format::Xlsb, limits)?;
         return Ok((Format::Xlsb, false));
     }
     if has("xl/workbook.xml") {
         let date1904 = read_part(&mut zip, "xl/workbook.xml", 4 << 20)
             .map(|xml| workbook_is_1904(&xml))
             .unwrap_or(false);
+        super::scan::scan_parts(&mut zip, Format::Xlsx, limits)?;
         return Ok((Format::Xlsx, date1904));
     }
     if has("mimetype") {
         let mime = read_part(&mut zip, "mimetype", 256).unwrap_or_default();
         if mime.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
+            super::scan::scan_parts(&mut zip, Format::Ods, limits)?;
             return Ok((Format::Ods, false));
         }
         return Err(format!("an OpenDocument file but not a spreadsheet ({:?}); save it as .ods or .xlsx", mime.trim()));

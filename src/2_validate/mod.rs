@@ -303,6 +303,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     let book = match book {
         Ok(b) => b,
         Err(why) => {
+            c.sha256 = if c.sha256.is_empty() { ingest::sha256_file(&found.path) } else { c.sha256 };
             c.issues.push(Issue::new(Rule::F01, &c.file, why));
             c.reject();
             return c;
