@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 /// Schemes and regions are held once each and rows refer to them by number.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
-    names: Vec<String>,
+    schemes: Vec<String>,
+    regions: Vec<String>,
     scheme: Vec<u32>,
     region: Vec<u32>,
     ppo: Vec<u64>,
@@ -25,12 +26,14 @@ impl Table {
         Table { cols: names.iter().map(|n| (n.to_string(), Vec::new())).collect(), ..Table::default() }
     }
 
-    fn name_id(&mut self, name: &str) -> u32 {
-        let i = match self.names.iter().rposition(|n| n == name) {
+    /// The number of a name in a list, added if new (rows come grouped by
+    /// scheme, so the last is the likely one).
+    fn name_id(names: &mut Vec<String>, name: &str) -> u32 {
+        let i = match names.iter().rposition(|n| n == name) {
             Some(i) => i,
             None => {
-                self.names.push(name.to_string());
-                self.names.len() - 1
+                names.push(name.to_string());
+                names.len() - 1
             }
         };
         i as u32
@@ -39,7 +42,7 @@ impl Table {
     /// Add a row; `values` in the order of the names given to `new`. `ppo`
     /// is a number unique to the person (0 for a row about no one).
     pub fn push(&mut self, scheme: &str, region: &str, ppo: u64, values: &[Option<f64>]) {
-        let (s, r) = (self.name_id(scheme), self.name_id(region));
+        let (s, r) = (Table::name_id(&mut self.schemes, scheme), Table::name_id(&mut self.regions, region));
         self.scheme.push(s);
         self.region.push(r);
         self.ppo.push(ppo);
@@ -98,15 +101,10 @@ pub fn aggregate(table: &Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stat
         return Ok(out);
     }
     let df = to_frame(table, want).map_err(|e| format!("measures: {e}"))?;
-    for (key, prefix) in [
-        ("scheme", "scheme:"),
-        ("region", "region:"),
-        ("national", ""),
-    ] {
+    for (key, prefix, names) in [("scheme", "scheme:", &table.schemes), ("region", "region:", &table.regions), ("national", "", &table.regions)] {
         let grouped = group(&df, key, want).map_err(|e| format!("measures: {e}"))?;
         for (k, stats) in grouped {
-            let name = table
-                .names
+            let name = names
                 .get(k as usize)
                 .map(String::as_str)
                 .unwrap_or_default();

@@ -180,7 +180,7 @@ pub fn rows(
         let p = people.get(&area.key).unwrap_or(&empty);
         let l = listed.get(&area.key).unwrap_or(&empty);
         let o = offences.get(&area.key).unwrap_or(&empty);
-        let mut w = Writer { cfg, area: &area, usable, out: &mut out };
+        let mut w = Writer { cfg, area: &area, usable, detail, out: &mut out };
         // M1
         w.count("cohort_active", p.head("group"));
         w.count("cohort_active_cc", p.head("cc"));
@@ -269,11 +269,15 @@ struct Writer<'a> {
     cfg: &'a Config,
     area: &'a Area,
     usable: bool,
+    detail: Detail,
     out: &'a mut Vec<Measure>,
 }
 
 impl Writer<'_> {
     fn push(&mut self, name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag) {
+        if self.detail == Detail::Trend && !super::TREND.contains(&name) {
+            return;
+        }
         self.out.push(Measure {
             period: self.cfg.period,
             level: self.area.level,
