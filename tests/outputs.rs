@@ -5,7 +5,7 @@
 //! same measures and workbooks as over the good returns alone.
 
 mod common;
-use common::{fixtures, t, Ret};
+use common::{files, fixtures, t, Ret};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,23 +16,6 @@ fn register() -> String {
 
 fn pmf(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pmf")).current_dir(dir).args(args).output().expect("run pmf")
-}
-
-/// Every file under `root`, relative, with its bytes.
-fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]
@@ -47,21 +30,21 @@ fn names_from_returns_cannot_lead_outside_the_output_folder() {
     }
     // File names that look like paths, found under the folder.
     Ret::base().meta(0, t("../../x")).write(&input.join("..r..xlsx"));
-    let before = tree(root.path());
+    let before = files(root.path());
     let v = pmf(&work, &["validate", "in", "in/../in/r0.xlsx", "--register", &register(), "--out", "out/fb"]);
     assert_eq!(v.status.code(), Some(1), "{}", String::from_utf8_lossy(&v.stderr));
     let r = pmf(&work, &["report", "in", "--register", &register(), "--out", "out/rep", "--period", "2008-03"]);
     assert!(matches!(r.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&r.stderr));
-    let after = tree(root.path());
+    let after = files(root.path());
     for (path, bytes) in &after {
         match before.get(path) {
-            Some(old) => assert_eq!(old, bytes, "{} changed", path.display()),
-            None => assert!(path.starts_with("a/b/out/fb") || path.starts_with("a/b/out/rep"), "written outside the output folders: {}", path.display()),
+            Some(old) => assert_eq!(old, bytes, "{path} changed"),
+            None => assert!(Path::new(path).starts_with("a/b/out/fb") || Path::new(path).starts_with("a/b/out/rep"), "written outside the output folders: {path}"),
         }
     }
     let written: Vec<_> = after.keys().filter(|p| !before.contains_key(*p)).collect();
-    assert!(written.iter().filter(|p| p.starts_with("a/b/out/fb")).count() >= codes.len(), "{written:?}");
-    assert!(written.iter().any(|p| p.ends_with("issues.csv")), "{written:?}");
+    assert!(written.iter().filter(|p| Path::new(p).starts_with("a/b/out/fb")).count() >= codes.len(), "{written:?}");
+    assert!(written.iter().any(|p| Path::new(p).ends_with("issues.csv")), "{written:?}");
     let out = String::from_utf8_lossy(&v.stdout);
     assert!(out.contains("R01") && out.contains("u{0}y") && !out.contains('\0'), "the NUL is shown escaped: {out}");
 }
@@ -81,7 +64,7 @@ fn a_failed_report_run_leaves_the_previous_report_whole() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path();
     let folder = good_report(work, "reports");
-    let before = tree(&folder);
+    let before = files(&folder);
     assert!(before.len() > 5, "{:?}", before.keys());
     // A second run (a later resubmission beside it) made to fail, twice:
     // early, when no file over 4 KB may be written (the chart images are
@@ -96,7 +79,7 @@ fn a_failed_report_run_leaves_the_previous_report_whole() {
         let err = String::from_utf8_lossy(&r.stderr);
         assert_eq!(r.status.code(), Some(2), "{setup}: {err}");
         assert!(err.contains("File too large") || err.contains("cannot write"), "{setup}: {err}");
-        assert_eq!(tree(&folder), before, "{setup}: the previous report changed");
+        assert_eq!(files(&folder), before, "{setup}: the previous report changed");
     }
     // A file where the output folder should be: exit 2, the file untouched.
     std::fs::write(work.join("blocked"), b"keep me").unwrap();

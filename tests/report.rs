@@ -4,7 +4,7 @@
 //! that give byte-identical files.
 
 mod common;
-use common::{d, fixtures, t, Ret};
+use common::{d, files, fixtures, t, Ret};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -148,23 +148,6 @@ fn region_counts_are_the_sum_of_their_schemes() {
         assert!((sum("numerator") - region["numerator"].parse::<f64>().unwrap()).abs() < 1e-6, "{}", region["measure"]);
         assert!((sum("denominator") - region["denominator"].parse::<f64>().unwrap()).abs() < 1e-6, "{}", region["measure"]);
     }
-}
-
-/// Every file of a folder, by relative path.
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]

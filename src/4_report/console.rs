@@ -5,6 +5,7 @@
 use crate::ingest::Skipped;
 use crate::issue::Severity;
 use crate::validate::{Checked, Verdict};
+use super::seq;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use std::io::Write;
@@ -96,19 +97,6 @@ struct ReturnRow<'a> {
 struct SkippedRow<'a> {
     file: &'a str,
     why: &'a str,
-}
-
-/// A sequence written from an iterator, once, without collecting it.
-struct Seq<I>(std::cell::Cell<Option<I>>);
-
-fn seq<I>(items: I) -> Seq<I> {
-    Seq(std::cell::Cell::new(Some(items)))
-}
-
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.take().into_iter().flatten())
-    }
 }
 
 impl Serialize for Doc<'_> {

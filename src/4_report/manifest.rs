@@ -7,16 +7,19 @@
 use super::run::Report;
 use crate::issue::Severity;
 use crate::validate::{Counts, Verdict};
-use serde::{Serialize, Serializer};
+use super::{seq, Seq};
+use serde::Serialize;
 
 #[derive(Serialize)]
-struct Manifest<'a> {
+#[serde(bound = "")]
+struct Manifest<'a, I: Iterator<Item = Input<'a>>> {
     tool: &'static str,
     version: &'static str,
     schema: &'a str,
     configuration: Configuration<'a>,
     as_at: Option<String>,
-    inputs: Inputs<'a>,
+    /// Every input, made one at a time as it is written.
+    inputs: Seq<I>,
     skipped: Vec<Skipped<'a>>,
     outputs: Vec<Output<'a>>,
 }
@@ -65,35 +68,6 @@ struct Output<'a> {
     sha256: &'a str,
 }
 
-/// Every input, made one at a time as it is written.
-struct Inputs<'a>(&'a Report<'a>);
-
-impl Serialize for Inputs<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.checked.iter().map(|c| {
-            let rows = c.rows();
-            let count = |sev: Severity| c.issues.iter().filter(|i| i.severity == sev).count();
-            Input {
-                path: &c.file,
-                sha256: &c.sha256,
-                format: c.format,
-                scheme: c.meta.scheme.as_deref(),
-                period: c.meta.period.map(|p| p.to_string()),
-                submitted_on: c.meta.submitted_on.map(|d| d.to_string()),
-                verdict: c.verdict,
-                rows_read: rows.read,
-                rows_accepted: rows.accepted,
-                rows_excluded: rows.excluded,
-                cohort_rows: c.cohort,
-                offence_rows: c.offence_rows,
-                errors: count(Severity::Error),
-                warnings: count(Severity::Warning),
-            }
-        }))
-    }
-}
-
-/// `outputs`: (path inside the period folder, SHA-256) of every other output.
 pub fn json(r: &Report<'_>, outputs: &[(String, String)]) -> Result<Vec<u8>, String> {
     let job = r.job;
     let doc = Manifest {
@@ -113,7 +87,26 @@ pub fn json(r: &Report<'_>, outputs: &[(String, String)]) -> Result<Vec<u8>, Str
             due_weekday: r.cfg.due_weekday,
         },
         as_at: r.as_at.map(|d| d.to_string()),
-        inputs: Inputs(r),
+        inputs: seq(r.checked.iter().map(|c| {
+            let rows = c.rows();
+            let count = |sev: Severity| c.issues.iter().filter(|i| i.severity == sev).count();
+            Input {
+                path: &c.file,
+                sha256: &c.sha256,
+                format: c.format,
+                scheme: c.meta.scheme.as_deref(),
+                period: c.meta.period.map(|p| p.to_string()),
+                submitted_on: c.meta.submitted_on.map(|d| d.to_string()),
+                verdict: c.verdict,
+                rows_read: rows.read,
+                rows_accepted: rows.accepted,
+                rows_excluded: rows.excluded,
+                cohort_rows: c.cohort,
+                offence_rows: c.offence_rows,
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+            }
+        })),
         skipped: r.skipped.iter().map(|s| Skipped { path: &s.display, why: &s.why }).collect(),
         outputs: outputs.iter().map(|(p, h)| Output { path: p, sha256: h }).collect(),
     };

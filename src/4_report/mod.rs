@@ -41,3 +41,16 @@ pub fn file_slug(text: &str) -> String {
     let s = s.trim_matches('_').to_string();
     if s.is_empty() { "unnamed".to_string() } else { s }
 }
+
+/// A sequence written from an iterator, once, without collecting it.
+pub struct Seq<I>(std::cell::Cell<Option<I>>);
+
+pub fn seq<I>(items: I) -> Seq<I> {
+    Seq(std::cell::Cell::new(Some(items)))
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for Seq<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
+    }
+}

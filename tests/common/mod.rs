@@ -180,3 +180,20 @@ pub fn summary(issues: &[Issue]) -> Vec<String> {
         .map(|i| if i.cell.is_empty() { format!("{}@{}", i.rule.id(), i.sheet) } else { format!("{}@{}!{}", i.rule.id(), i.sheet, i.cell) })
         .collect()
 }
+
+/// Every file of a folder, by relative path.
+pub fn files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
