@@ -9,7 +9,8 @@
 //!
 //! Around them: [`schema`] (the return schema as data), [`register`] (the
 //! scheme register), [`issue`] (findings), [`calendar`] (months and dates),
-//! [`synth`] (synthetic returns) and [`cli`] (clap).
+//! [`synth`] (synthetic returns), [`memory`] (the allocator's policy) and
+//! [`cli`] (clap).
 
 #[path = "1_ingest/mod.rs"]
 pub mod ingest;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod calendar;
 pub mod cli;
 pub mod issue;
+pub mod memory;
 pub mod register;
 pub mod schema;
 pub mod synth;

@@ -18,12 +18,26 @@ pub struct Table {
     scheme: Vec<u32>,
     region: Vec<u32>,
     ppo: Vec<u64>,
-    pub cols: Vec<(String, Vec<Option<f64>>)>,
+    /// Each column by name; `None` for one no aggregate reads, whose values
+    /// are not kept (a trend month reads few of the columns).
+    cols: Vec<(String, Option<Vec<Option<f64>>>)>,
 }
 
 impl Table {
+    /// A table keeping every column.
     pub fn new(names: &[&str]) -> Table {
-        Table { cols: names.iter().map(|n| (n.to_string(), Vec::new())).collect(), ..Table::default() }
+        Table { cols: names.iter().map(|n| (n.to_string(), Some(Vec::new()))).collect(), ..Table::default() }
+    }
+
+    /// A table keeping only the columns `want` reads.
+    pub fn for_wanted(names: &[&str], want: &Wanted<'_>) -> Table {
+        let mut t = Table::new(names);
+        for (name, values) in &mut t.cols {
+            if !want.reads(name) {
+                *values = None;
+            }
+        }
+        t
     }
 
     /// The number of a name in a list, added if new (rows come grouped by
@@ -47,7 +61,9 @@ impl Table {
         self.region.push(r);
         self.ppo.push(ppo);
         for ((_, col), v) in self.cols.iter_mut().zip(values) {
-            col.push(*v);
+            if let Some(col) = col {
+                col.push(*v);
+            }
         }
     }
 
@@ -69,6 +85,13 @@ pub struct Wanted<'a> {
     pub heads: &'a [&'a str],
     /// Median of the column's non-null values, and their count.
     pub medians: &'a [&'a str],
+}
+
+impl Wanted<'_> {
+    /// Does anything wanted read this column?
+    pub fn reads(&self, name: &str) -> bool {
+        self.sums.contains(&name) || self.heads.contains(&name) || self.medians.contains(&name)
+    }
 }
 
 /// One area's results: name -> value. Medians have `None` with no cases.
@@ -127,10 +150,10 @@ fn to_frame(t: &Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
         Column::new("national".into(), vec![0u32; t.len()]),
         Column::new("__ppo".into(), t.ppo.clone()),
     ];
-    let wanted =
-        |n: &str| want.sums.contains(&n) || want.heads.contains(&n) || want.medians.contains(&n);
-    for (name, values) in t.cols.iter().filter(|(n, _)| wanted(n)) {
-        columns.push(Column::new(format!("c_{name}").into(), values.clone()));
+    for (name, values) in &t.cols {
+        if let Some(values) = values.as_ref().filter(|_| want.reads(name)) {
+            columns.push(Column::new(format!("c_{name}").into(), values.clone()));
+        }
     }
     DataFrame::new_infer_height(columns)
 }

@@ -151,8 +151,8 @@ pub fn rows(
             Default::default(),
         ),
     };
-    let people = aggregate(&tables::people(input, cfg, schemes), &people_want)?;
-    let offences = aggregate(&tables::offences(input, cfg, schemes), &offences_want)?;
+    let people = aggregate(&tables::people(input, cfg, schemes, &people_want), &people_want)?;
+    let offences = aggregate(&tables::offences(input, cfg, schemes, &offences_want), &offences_want)?;
     let rets = aggregate(
         &tables::returns(input, cfg, schemes),
         &Wanted {

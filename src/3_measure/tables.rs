@@ -3,7 +3,7 @@
 //! and per scheme-month of M12. Every code list comes from the schema, so a
 //! new code is a new measure with no code change here.
 
-use super::frame::Table;
+use super::frame::{Table, Wanted};
 use super::{Config, Input};
 use crate::calendar::{age_on, Month};
 use crate::register::Scheme;
@@ -80,11 +80,12 @@ pub fn people_columns(input: &Input<'_>) -> Vec<String> {
     names
 }
 
-/// Active members at P's end, all strands (M1, M4–M7, M10, M11, M13, M14).
-pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
+/// Active members at P's end, all strands (M1, M4–M7, M10, M11, M13, M14);
+/// only the columns `want` reads are kept.
+pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wanted<'_>) -> Table {
     let names = people_columns(input);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut t = Table::new(&refs);
+    let mut t = Table::for_wanted(&refs, want);
     let end = cfg.period.last_day();
     let m6 = cfg.period.add(-2);
     let statuses = codes(input, "status");
@@ -189,11 +190,12 @@ pub fn offence_columns(input: &Input<'_>) -> Vec<String> {
     names
 }
 
-/// M8–M9: the accepted offences of the month's return that are not adoption history.
-pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
+/// M8–M9: the accepted offences of the month's return that are not
+/// adoption history; only the columns `want` reads are kept.
+pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wanted<'_>) -> Table {
     let names = offence_columns(input);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut t = Table::new(&refs);
+    let mut t = Table::for_wanted(&refs, want);
     let cats = codes(input, "offence_category");
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };

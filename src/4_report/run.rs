@@ -70,6 +70,7 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
     // Every return is combined, whatever the region: NI 30 takes offences
     // from the whole ledger, whichever scheme recorded them (§10).
     let mut checked = validate::check_each(&found, schema, register, &opts, progress);
+    crate::memory::holding();
     let period = match job.period {
         Some(p) => p,
         None => default_period(&checked).ok_or(
