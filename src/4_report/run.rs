@@ -16,6 +16,7 @@ use crate::register::Register;
 use crate::schema::Schema;
 use crate::validate::{self, Checked, Combined, Options};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Everything `pmf report` was asked.
@@ -111,20 +112,14 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
         .unwrap_or(period)
         .min(period);
     let measures = measure::compute(&input, &cfg)?;
-    let mut trend = Vec::new();
-    for i in first.index()..period.index() {
-        let m = Month::from_index(i);
-        trend.push((
-            m,
-            measure::trend(
-                &input,
-                &measure::Config {
-                    period: m,
-                    ..cfg.clone()
-                },
-            )?,
-        ));
-    }
+    // The trend months are independent of each other: computed in parallel.
+    let mut trend = (first.index()..period.index())
+        .into_par_iter()
+        .map(|i| {
+            let m = Month::from_index(i);
+            measure::trend(&input, &measure::Config { period: m, ..cfg.clone() }).map(|rows| (m, rows))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     trend.push((
         period,
         measures
@@ -222,13 +217,22 @@ fn write_folder(r: &Report<'_>) -> Result<usize, String> {
     let _ = std::fs::remove_dir_all(&tmp);
     let mut folder = Folder { tmp: tmp.clone(), written: Vec::new() };
     let made = (|| {
-        // The area workbooks and charts are independent: made in parallel.
-        let (books, images) = rayon::join(|| book::area_workbooks(r), || figures::images(r));
+        // The area workbooks, the charts and the issue lists are
+        // independent: made in parallel.
+        let ((books, images), (issues_xlsx, issues_csv)) = rayon::join(
+            || rayon::join(|| book::area_workbooks(r), || figures::images(r)),
+            || {
+                rayon::join(
+                    || book::issues_workbook(r),
+                    || tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues)),
+                )
+            },
+        );
         folder.put_all(books)?;
         folder.put_all(images)?;
-        folder.put("issues.xlsx", &book::issues_workbook(r)?)?;
+        folder.put("issues.xlsx", &issues_xlsx?)?;
         folder.put("measures.csv", &tidy::measures_csv(r.measures)?)?;
-        folder.put("issues.csv", &tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues))?)?;
+        folder.put("issues.csv", &issues_csv?)?;
         folder.written.sort();
         let manifest = manifest::json(r, &folder.written)?;
         folder.put("manifest.json", &manifest)
