@@ -19,8 +19,7 @@ fn measures(rets: &[Ret], p: &str, tweak: impl Fn(&mut Config)) -> Vec<Measure> 
     let period = Month::parse_iso(p).unwrap();
     let mut checked = common::check_all(rets);
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
-    validate::finish(&mut checked, &schema, &register);
-    let combined = validate::combine(&checked);
+    let combined = validate::finish(&mut checked, &schema, &register);
     let input = measure::Input { checked: &checked, combined: &combined, register: &register, schema: &schema, ni30_offences: None };
     let mut cfg = Config::new(period);
     tweak(&mut cfg);
@@ -343,8 +342,7 @@ fn ni30_from_a_national_offences_extract() {
     let register = fixture_register();
     let period = Month::parse_iso("2009-10").unwrap();
     let mut checked = common::check_all(&ni30_returns());
-    validate::finish(&mut checked, &schema, &register);
-    let combined = validate::combine(&checked);
+    let combined = validate::finish(&mut checked, &schema, &register);
     let input = measure::Input { checked: &checked, combined: &combined, register: &register, schema: &schema, ni30_offences: Some(&extract) };
     let ms = measure::compute(&input, &Config::new(period)).unwrap();
     // The extract replaces the returns' offences: B = 2 (X1, X2), F = 2 (X3, X4; X5 proven after 30/09/2009).

@@ -104,13 +104,16 @@ fn ledger_order(c: &Checked) -> (Option<NaiveDate>, Option<Month>, &str) {
     (c.meta.submitted_on, c.meta.period, c.file.as_str())
 }
 
-/// Apply X01–X05 to a batch of checked returns: issues and verdicts.
-pub fn cross_check(checked: &mut [Checked], _register: &Register) {
+/// Apply X01–X05 to a batch of checked returns: issues and verdicts. The
+/// result is [`combine`] of them (X03–X05 are warnings: they change no
+/// verdict, so it holds after them).
+pub fn cross_check(checked: &mut [Checked], _register: &Register) -> Combined {
     supersede(checked);
     let combined = combine(checked);
     lost_people(checked, &combined);
     double_schemes(checked, &combined);
     changed_offences(checked);
+    combined
 }
 
 /// X01, X02: the latest usable return of a scheme-month wins.

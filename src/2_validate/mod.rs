@@ -217,7 +217,7 @@ pub fn validate_all(
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Checked> {
     let mut checked = check_each(files, schema, register, opts, progress);
-    finish(&mut checked, schema, register);
+    let _combined = finish(&mut checked, schema, register);
     checked
 }
 
@@ -275,9 +275,10 @@ fn empty(found: &Found) -> Checked {
 }
 
 /// The checks across returns (X01–X05), then issues in their report order:
-/// file, sheet in workbook order (file-level first), row, column.
-pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) {
-    cross::cross_check(checked, register);
+/// file, sheet in workbook order (file-level first), row, column. Gives
+/// the returns combined ([`combine`]).
+pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) -> Combined {
+    let combined = cross::cross_check(checked, register);
     let rank = |sheet: &str| {
         std::iter::once("")
             .chain(std::iter::once(schema.return_sheet.name.as_str()))
@@ -285,9 +286,8 @@ pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) {
             .position(|n| n == sheet)
             .unwrap_or(usize::MAX)
     };
-    for c in checked.iter_mut() {
-        c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
-    }
+    checked.par_iter_mut().for_each(|c| c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key())));
+    combined
 }
 
 /// Validate one file on its own (the cross-return rules need them all).

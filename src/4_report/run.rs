@@ -79,8 +79,7 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
         )?,
     };
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
-    validate::finish(&mut checked, schema, register);
-    let combined = validate::combine(&checked);
+    let combined = validate::finish(&mut checked, schema, register);
     let extract = match &job.offences {
         Some(p) => {
             let mut offences = super::extract::read(p, schema, &job.limits)?;
