@@ -64,7 +64,7 @@ fn workbook_text(path: &Path, sheets: &[&str]) -> String {
         out.push_str(&format!("== {}\n", s.name));
         for c in &s.cells {
             let v = match &c.value {
-                pmf::ingest::Value::Text(t) => t.clone(),
+                pmf::ingest::Value::Text(t) => t.to_string(),
                 pmf::ingest::Value::Number(n) | pmf::ingest::Value::DateSerial(n) => format!("{}", (n * 1e6).round() / 1e6),
                 other => format!("{other:?}"),
             };

@@ -71,7 +71,9 @@ pub const MAX_COLS: u32 = 16_384;
 /// A cell's value as found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    Text(String),
+    /// Text; a short one (up to 24 bytes, as codes, PNC IDs and dates are)
+    /// is held inline, so reading a cell allocates nothing.
+    Text(compact_str::CompactString),
     Number(f64),
     /// A number in a cell formatted as a date: an Excel serial in the
     /// workbook's date system.
@@ -96,6 +98,14 @@ pub struct SheetCells {
     /// The name as it is in the workbook.
     pub name: String,
     pub cells: Vec<Cell>,
+}
+
+impl SheetCells {
+    /// Room for the cells a sheet declares (its `dimension`), within reason:
+    /// the declaration is only a hint, and may lie.
+    fn sized(name: &str, declared: u64) -> SheetCells {
+        SheetCells { name: name.to_string(), cells: Vec::with_capacity(declared.min(1 << 14) as usize) }
+    }
 }
 
 /// What ingest hands to validation.
@@ -133,7 +143,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             limits.max_file_bytes
         ));
     }
-    let (format, date1904) = sniff::sniff(bytes, limits)?;
+    let format = sniff::sniff(bytes, limits)?;
     let cursor = Cursor::new(bytes);
     let opened = |e: &dyn std::fmt::Display| {
         let msg = e.to_string();
@@ -146,6 +156,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
     match format {
         Format::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| opened(&e))?;
+            let date1904 = wb.has_1904_epoch();
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
                 // The fast reader first. A cell element with no value in it
@@ -153,7 +164,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                 // only the slower reader can tell: then the sheet is read
                 // again with it. (Empty styled cells are `<c/>` and never seen.)
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
+                let (mut out, mut text) = (SheetCells::sized(name, rdr.dimensions().len()), 0);
                 let mut valueless = false;
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
@@ -307,7 +318,7 @@ fn error_name(e: &CellErrorType) -> Value {
 /// serial of that day, so every format hands on dates alike.
 fn iso_date(s: &str) -> Value {
     let day = s.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let Some(day) = day else { return Value::Text(s.to_string()) };
+    let Some(day) = day else { return Value::Text(s.into()) };
     // Excel's serials count 29 February 1900, which never was.
     let leap_bug = chrono::NaiveDate::from_ymd_opt(1900, 3, 1).unwrap_or_default();
     let epoch = if day < leap_bug { (1899, 12, 31) } else { (1899, 12, 30) };
@@ -319,13 +330,13 @@ fn from_ref(v: &DataRef<'_>) -> Option<Value> {
     Some(match v {
         DataRef::Int(i) => Value::Number(*i as f64),
         DataRef::Float(f) => Value::Number(*f),
-        DataRef::String(s) => Value::Text(s.clone()),
-        DataRef::SharedString(s) => Value::Text((*s).to_string()),
+        DataRef::String(s) => Value::Text(s.as_str().into()),
+        DataRef::SharedString(s) => Value::Text((*s).into()),
         DataRef::Bool(b) => Value::Bool(*b),
         DataRef::DateTime(d) if d.is_datetime() => Value::DateSerial(d.as_f64()),
         DataRef::DateTime(d) => Value::Number(d.as_f64()),
         DataRef::DateTimeIso(s) => iso_date(s),
-        DataRef::DurationIso(s) => Value::Text(s.clone()),
+        DataRef::DurationIso(s) => Value::Text(s.as_str().into()),
         DataRef::Error(e) => error_name(e),
         DataRef::Empty => return None,
     })
@@ -335,12 +346,12 @@ fn from_data(v: &Data) -> Option<Value> {
     Some(match v {
         Data::Int(i) => Value::Number(*i as f64),
         Data::Float(f) => Value::Number(*f),
-        Data::String(s) => Value::Text(s.clone()),
+        Data::String(s) => Value::Text(s.as_str().into()),
         Data::Bool(b) => Value::Bool(*b),
         Data::DateTime(d) if d.is_datetime() => Value::DateSerial(d.as_f64()),
         Data::DateTime(d) => Value::Number(d.as_f64()),
         Data::DateTimeIso(s) => iso_date(s),
-        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::DurationIso(s) => Value::Text(s.as_str().into()),
         Data::Error(e) => error_name(e),
         Data::Empty => return None,
     })

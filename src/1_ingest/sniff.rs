@@ -9,7 +9,7 @@ use super::{Format, Limits};
 use std::io::{Cursor, Read};
 
 /// What the bytes are, or why they cannot be a return.
-pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
+pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, String> {
     const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.is_empty() {
         return Err("the file is empty (0 bytes); send the return again, saved from Excel".into());
@@ -21,7 +21,7 @@ pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
                 .into());
         }
         super::biff::check_xls(bytes, limits)?;
-        return Ok((Format::Xls, false));
+        return Ok(Format::Xls);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return sniff_zip(bytes, limits);
@@ -37,7 +37,7 @@ fn contains_utf16(hay: &[u8], needle: &str) -> bool {
     hay.windows(pat.len()).any(|w| w == pat.as_slice())
 }
 
-fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
+fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, String> {
     let damaged = |e: zip::result::ZipError| {
         format!("the file is damaged or incomplete (zip: {e}); save the return again and resend it")
     };
@@ -66,20 +66,17 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<(Format, bool), String> {
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("xl/workbook.bin") {
         super::scan::scan_parts(&mut zip, Format::Xlsb, limits)?;
-        return Ok((Format::Xlsb, false));
+        return Ok(Format::Xlsb);
     }
     if has("xl/workbook.xml") {
-        let date1904 = read_part(&mut zip, "xl/workbook.xml", 4 << 20)
-            .map(|xml| workbook_is_1904(&xml))
-            .unwrap_or(false);
         super::scan::scan_parts(&mut zip, Format::Xlsx, limits)?;
-        return Ok((Format::Xlsx, date1904));
+        return Ok(Format::Xlsx);
     }
     if has("mimetype") {
         let mime = read_part(&mut zip, "mimetype", 256).unwrap_or_default();
         if mime.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
             super::scan::scan_parts(&mut zip, Format::Ods, limits)?;
-            return Ok((Format::Ods, false));
+            return Ok(Format::Ods);
         }
         return Err(format!("an OpenDocument file but not a spreadsheet ({:?}); save it as .ods or .xlsx", mime.trim()));
     }
@@ -97,14 +94,6 @@ fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, cap: u64) -> 
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
-/// `<workbookPr date1904="1"/>` (or `true`) in xl/workbook.xml.
-fn workbook_is_1904(xml: &str) -> bool {
-    let Some(pos) = xml.find("date1904") else { return false };
-    let rest = xml[pos + 8..].trim_start().trim_start_matches('=').trim_start();
-    let rest = rest.trim_start_matches(['"', '\'']);
-    rest.starts_with('1') || rest.to_ascii_lowercase().starts_with("true")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,13 +104,5 @@ mod tests {
         assert!(sniff(b"", &l).unwrap_err().contains("empty"));
         assert!(sniff(b"%PDF-1.4 blah", &l).unwrap_err().contains("%PDF-1.4"));
         assert!(sniff(b"PK\x03\x04 truncated", &l).unwrap_err().contains("damaged"));
-    }
-
-    #[test]
-    fn reads_the_1904_flag() {
-        assert!(workbook_is_1904(r#"<workbookPr date1904="1" defaultThemeVersion="1"/>"#));
-        assert!(workbook_is_1904(r#"<workbookPr date1904 = 'true'/>"#));
-        assert!(!workbook_is_1904(r#"<workbookPr date1904="0"/>"#));
-        assert!(!workbook_is_1904(r#"<workbookPr/>"#));
     }
 }

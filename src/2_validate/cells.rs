@@ -27,7 +27,7 @@ pub fn is_blank(v: Option<&Value>) -> bool {
 /// The value as found, for quoting in an issue.
 pub fn shown(v: &Value) -> String {
     match v {
-        Value::Text(t) => t.clone(),
+        Value::Text(t) => t.to_string(),
         Value::Number(n) => number_text(*n),
         Value::DateSerial(n) => number_text(*n),
         Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),

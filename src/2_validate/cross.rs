@@ -10,6 +10,7 @@ use crate::calendar::{uk, Month};
 use crate::issue::{Issue, Rule};
 use crate::register::Register;
 use chrono::NaiveDate;
+use rayon::slice::ParallelSliceMut;
 use std::collections::BTreeMap;
 
 /// One offence of the ledger: where its latest values are.
@@ -86,7 +87,9 @@ pub fn combine(checked: &[Checked]) -> Combined {
     for (rank, &i) in order.iter().enumerate() {
         all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| (o, rank, LedgerEntry::new(o, i, k))));
     }
-    all.sort_unstable_by(|a, b| {
+    // Keys are unique (D02 excludes a ref twice in one return), so the
+    // parallel unstable sort has one result.
+    all.par_sort_unstable_by(|a, b| {
         (a.0.ppo_id, &a.0.offence_ref, a.1).cmp(&(b.0.ppo_id, &b.0.offence_ref, b.1))
     });
     for (k, entry) in all.iter().enumerate() {
@@ -266,7 +269,7 @@ fn changed_offences(checked: &mut [Checked]) {
         let o = &checked[i].offences[k];
         (o.ppo_id, &*o.offence_ref, rank)
     };
-    all.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    all.par_sort_unstable_by(|a, b| key(a).cmp(&key(b))); // unique keys, as in `combine`
     let mut found: Vec<(usize, Issue)> = Vec::new();
     for pair in all.windows(2) {
         let ((_, j, pk), (_, i, k)) = (pair[0], pair[1]);

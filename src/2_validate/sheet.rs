@@ -83,6 +83,12 @@ pub fn read_table<'a>(sheet: &'a SheetCells, spec: &schema::Sheet, file: &str, i
             );
         }
     }
+    // Sheet column -> schema column, as a table indexed by sheet column.
+    let width = by_sheet_col.iter().map(|&(c, _)| c as usize + 1).max().unwrap_or(0);
+    let mut schema_col: Vec<Option<usize>> = vec![None; width];
+    for &(c, i) in &by_sheet_col {
+        schema_col[c as usize] = Some(i);
+    }
     let mut rows: Vec<RawRow> = Vec::new();
     if let Some(hr) = header_row {
         let mut cur: Option<(u32, bool, Vec<Option<&'a Value>>)> = None;
@@ -104,7 +110,7 @@ pub fn read_table<'a>(sheet: &'a SheetCells, spec: &schema::Sheet, file: &str, i
                 if !blank(&cell.value) {
                     *nonblank = true;
                 }
-                if let Some(&(_, i)) = by_sheet_col.iter().find(|(c, _)| *c == cell.col) {
+                if let Some(i) = schema_col.get(cell.col as usize).copied().flatten() {
                     cells[i] = Some(&cell.value);
                 }
             }

@@ -19,7 +19,7 @@ pub fn read(path: &Path, schema: &Schema, limits: &Limits) -> Result<Vec<Offence
         let mut out = Vec::new();
         for (n, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| format!("{name}: line {}: {e}", n + 2))?;
-            let cells = headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), Value::Text(v.to_string()))).collect();
+            let cells = headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), Value::Text(v.into()))).collect();
             out.push((n as u32 + 2, cells));
         }
         out

@@ -110,8 +110,8 @@ pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {
                 None => (None, &date_fmt),
             };
             let res = match (&cell.value, plain) {
-                (Value::Text(t), Some(f)) => ws.write_string_with_format(r, col, t, f).map(|_| ()),
-                (Value::Text(t), None) => ws.write_string(r, col, t).map(|_| ()),
+                (Value::Text(t), Some(f)) => ws.write_string_with_format(r, col, t.as_str(), f).map(|_| ()),
+                (Value::Text(t), None) => ws.write_string(r, col, t.as_str()).map(|_| ()),
                 (Value::Number(n), Some(f)) => ws.write_number_with_format(r, col, *n, f).map(|_| ()),
                 (Value::Number(n), None) => ws.write_number(r, col, *n).map(|_| ()),
                 (Value::DateSerial(n), _) => match serial_date(*n, c.date1904) {
