@@ -10,7 +10,7 @@ use crate::calendar::{uk, Month};
 use crate::issue::{Issue, Rule};
 use crate::register::Register;
 use chrono::NaiveDate;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// One offence of the ledger: where its latest values are.
@@ -83,7 +83,7 @@ pub fn combine(checked: &[Checked]) -> Combined {
     order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
     // Every offence of the used returns, by key then by ledger order: the
     // last of each key wins.
-    let mut all: Vec<(&Offence, usize, LedgerEntry)> = Vec::new();
+    let mut all: Vec<(&Offence, usize, LedgerEntry)> = Vec::with_capacity(order.iter().map(|&i| checked[i].offences.len()).sum());
     for (rank, &i) in order.iter().enumerate() {
         all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| (o, rank, LedgerEntry::new(o, i, k))));
     }
@@ -112,10 +112,14 @@ fn ledger_order(c: &Checked) -> (Option<NaiveDate>, Option<Month>, &str) {
 /// verdict, so it holds after them).
 pub fn cross_check(checked: &mut [Checked], _register: &Register) -> Combined {
     supersede(checked);
-    let combined = combine(checked);
-    lost_people(checked, &combined);
-    double_schemes(checked, &combined);
-    changed_offences(checked);
+    // The other checks only read the returns: run side by side, and their
+    // issues added in one order (X03, X04, X05) whatever the timing.
+    let shared: &[Checked] = checked;
+    let (combined, changed) = rayon::join(|| combine(shared), || changed_offences(shared));
+    let (lost, double) = rayon::join(|| lost_people(shared, &combined), || double_schemes(shared, &combined));
+    for (i, issue) in lost.into_iter().chain(double).chain(changed) {
+        checked[i].issues.push(issue);
+    }
     combined
 }
 
@@ -168,7 +172,7 @@ fn supersede(checked: &mut [Checked]) {
 }
 
 /// X03: active at the end of last month's return, missing from this one.
-fn lost_people(checked: &mut [Checked], combined: &Combined) {
+fn lost_people(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> {
     let mut found: Vec<(usize, Issue)> = Vec::new();
     for ((scheme, month), &cur) in &combined.used {
         let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
@@ -193,75 +197,77 @@ fn lost_people(checked: &mut [Checked], combined: &Combined) {
             }
         }
     }
-    for (i, issue) in found {
-        checked[i].issues.push(issue);
-    }
+    found
 }
 
 /// X04: one PPO ID active on two schemes on the same day, within a month.
-fn double_schemes(checked: &mut [Checked], combined: &Combined) {
-    // One month at a time, so only a month's spans are held: each is
-    // (PPO ID, return, person, first day, last day) on a scheme.
+fn double_schemes(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> {
+    // Month by month, so only a month's spans are held at once (two months,
+    // as two are checked in parallel): each is (PPO ID, return, person,
+    // first day, last day) on a scheme.
     let mut months: BTreeMap<Month, Vec<usize>> = BTreeMap::new();
     for ((_, month), &i) in &combined.used {
         months.entry(*month).or_default().push(i);
     }
+    let months: Vec<(Month, Vec<usize>)> = months.into_iter().collect();
+    let by_month: Vec<Vec<(usize, Issue)>> = months.par_iter().map(|(month, returns)| month_doubles(checked, *month, returns)).collect();
+    by_month.into_iter().flatten().collect()
+}
+
+/// X04 within one month, for its used returns.
+fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(usize, Issue)> {
     let mut found: Vec<(usize, Issue)> = Vec::new();
-    for (month, returns) in &months {
-        let mut spans: Vec<(Pnc, usize, usize, NaiveDate, NaiveDate)> = Vec::new();
-        for &i in returns {
-            for (k, p) in checked[i].people.iter().enumerate() {
-                let start = p.date_adopted.max(month.first_day());
-                let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
-                if start <= end {
-                    spans.push((p.ppo_id, i, k, start, end));
-                }
-            }
-        }
-        spans.sort_by_key(|s| s.0); // stable: schemes stay in order within an ID
-        for v in spans.chunk_by(|a, b| a.0 == b.0).filter(|v| v.len() > 1) {
-            let id = v[0].0;
-            let v: Vec<(usize, usize, NaiveDate, NaiveDate)> = v.iter().map(|s| (s.1, s.2, s.3, s.4)).collect();
-            for a in &v {
-                for b in &v {
-                    let (sa, sb) = (&checked[a.0].meta.scheme, &checked[b.0].meta.scheme);
-                    if sa == sb || a.2 > b.3 || b.2 > a.3 {
-                        continue;
-                    }
-                    let person = &checked[a.0].people[a.1];
-                    let from = a.2.max(b.2);
-                    let mut issue = Issue::new(
-                        Rule::X04,
-                        &checked[a.0].file,
-                        format!(
-                            "PPO {id} is also active on scheme {} ({}) on {}; agree with that scheme which one holds them, and deselect them from the other",
-                            sb.as_deref().unwrap_or("?"),
-                            checked[b.0].file,
-                            uk(from)
-                        ),
-                    )
-                    .sheet("Cohort")
-                    .column("PPO ID")
-                    .value(&id.to_string())
-                    .row(person.row.saturating_sub(1));
-                    issue.cell = person.id_cell();
-                    found.push((a.0, issue));
-                }
+    let mut spans: Vec<(Pnc, usize, usize, NaiveDate, NaiveDate)> = Vec::new();
+    for &i in returns {
+        for (k, p) in checked[i].people.iter().enumerate() {
+            let start = p.date_adopted.max(month.first_day());
+            let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
+            if start <= end {
+                spans.push((p.ppo_id, i, k, start, end));
             }
         }
     }
-    for (i, issue) in found {
-        checked[i].issues.push(issue);
+    spans.sort_by_key(|s| s.0); // stable: schemes stay in order within an ID
+    for v in spans.chunk_by(|a, b| a.0 == b.0).filter(|v| v.len() > 1) {
+        let id = v[0].0;
+        let v: Vec<(usize, usize, NaiveDate, NaiveDate)> = v.iter().map(|s| (s.1, s.2, s.3, s.4)).collect();
+        for a in &v {
+            for b in &v {
+                let (sa, sb) = (&checked[a.0].meta.scheme, &checked[b.0].meta.scheme);
+                if sa == sb || a.2 > b.3 || b.2 > a.3 {
+                    continue;
+                }
+                let person = &checked[a.0].people[a.1];
+                let from = a.2.max(b.2);
+                let mut issue = Issue::new(
+                    Rule::X04,
+                    &checked[a.0].file,
+                    format!(
+                        "PPO {id} is also active on scheme {} ({}) on {}; agree with that scheme which one holds them, and deselect them from the other",
+                        sb.as_deref().unwrap_or("?"),
+                        checked[b.0].file,
+                        uk(from)
+                    ),
+                )
+                .sheet("Cohort")
+                .column("PPO ID")
+                .value(&id.to_string())
+                .row(person.row.saturating_sub(1));
+                issue.cell = person.id_cell();
+                found.push((a.0, issue));
+            }
+        }
     }
+    found
 }
 
 /// X05: an offence ref reported again with different values.
-fn changed_offences(checked: &mut [Checked]) {
+fn changed_offences(checked: &[Checked]) -> Vec<(usize, Issue)> {
     let mut order: Vec<usize> = (0..checked.len()).filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some()).collect();
     order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
     // Every offence of the usable returns, by key then in ledger order: each
     // is compared with the one before it of the same key.
-    let mut all: Vec<(usize, usize, usize)> = Vec::new();
+    let mut all: Vec<(usize, usize, usize)> = Vec::with_capacity(order.iter().map(|&i| checked[i].offences.len()).sum());
     for (rank, &i) in order.iter().enumerate() {
         all.extend((0..checked[i].offences.len()).map(|k| (rank, i, k)));
     }
@@ -300,9 +306,7 @@ fn changed_offences(checked: &mut [Checked]) {
         issue.cell = o.ref_cell();
         found.push((i, issue));
     }
-    for (i, issue) in found {
-        checked[i].issues.push(issue);
-    }
+    found
 }
 
 /// The fields that differ, but Recorded date (§10).

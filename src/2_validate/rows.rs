@@ -142,15 +142,11 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         let place = Place { ctx, spec: cspec, table: t };
         crecs = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
         rules::cohort_rules(&place, &t.rows, &mut crecs, issues);
-        out.listed_ids = crecs
-            .iter()
-            .filter_map(|r| r.pnc(idx(cspec, "ppo_id")))
-            .collect();
+        let keys = columns(cspec, PERSON_KEYS);
+        out.listed_ids = crecs.iter().filter_map(|r| r.pnc(keys[0])).collect();
         out.listed_ids.sort_unstable();
         out.listed_ids.dedup();
-        for r in crecs.iter().filter(|r| !r.excluded) {
-            out.people.push(person(&place, r));
-        }
+        out.people.extend(crecs.iter().filter(|r| !r.excluded).map(|r| person(&place, r, &keys)));
         out.cohort = counts(&crecs);
     }
 
@@ -160,9 +156,10 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         let mut orecs: Vec<Record> = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
         let cohort = ctable.as_ref().map(|_| (&crecs, cspec));
         rules::offence_rules(&place, &t.rows, &mut orecs, cohort, issues);
+        let keys = columns(ospec, OFFENCE_KEYS);
         for r in orecs.iter().filter(|r| !r.excluded) {
             let history = rules::adoption_history(ctx, r, ospec, &crecs, cspec);
-            out.offences.push(offence(&place, r, history));
+            out.offences.push(offence(&place, r, &keys, history));
         }
         out.offence_rows = counts(&orecs);
     }
@@ -317,55 +314,68 @@ fn describe(cond: &Condition, spec: &schema::Sheet) -> String {
     }
 }
 
-fn person(place: &Place<'_>, r: &Record) -> Person {
-    let s = place.spec;
-    let c = |k: &str| r.code(idx(s, k));
-    let d = |k: &str| r.date(idx(s, k));
-    let yes = |k: &str| r.code(idx(s, k)).map(|v| v == "Y");
+/// The `Cohort` columns a [`Person`] is built from, by key.
+const PERSON_KEYS: [&str; 17] = [
+    "ppo_id", "date_of_birth", "gender", "ethnicity", "strand", "date_adopted", "date_deselected", "deselection_reason", "status",
+    "offender_manager", "custody_start_date", "assessment_date", "drug_misuser", "in_drug_treatment", "accommodation", "ete",
+    "selection_score",
+];
+
+/// The `Offences` columns an [`Offence`] is built from, by key.
+const OFFENCE_KEYS: [&str; 10] =
+    ["ppo_id", "offence_ref", "offence_date", "outcome_date", "outcome", "offence_category", "disposal", "arrest_date", "charge_date", "recorded_date"];
+
+/// Each key's schema column (`usize::MAX`, read as blank, if absent), found
+/// once per sheet rather than once per row.
+fn columns<const N: usize>(spec: &schema::Sheet, keys: [&str; N]) -> [usize; N] {
+    keys.map(|k| idx(spec, k))
+}
+
+fn person(place: &Place<'_>, r: &Record, k: &[usize; 17]) -> Person {
+    let [id, dob, gender, ethnicity, strand, adopted, deselected, reason, status, om, custody, assessed, drugs, treated, accom, ete, score] = *k;
+    let yes = |i: usize| r.code(i).map(|v| v == "Y");
     let min = NaiveDate::MIN;
     let none = Code::none();
     Person {
         row: r.row0 + 1,
-        id_col: place.col_of(idx(s, "ppo_id")),
-        ppo_id: r.pnc(idx(s, "ppo_id")).unwrap_or_default(),
-        date_of_birth: d("date_of_birth").unwrap_or(min),
-        gender: c("gender").unwrap_or(none),
-        ethnicity: c("ethnicity").unwrap_or(none),
-        strand: c("strand").unwrap_or(none),
-        date_adopted: d("date_adopted").unwrap_or(min),
-        date_deselected: d("date_deselected"),
-        deselection_reason: c("deselection_reason"),
-        status: c("status"),
-        offender_manager: yes("offender_manager").unwrap_or(false),
-        custody_start_date: d("custody_start_date"),
-        assessment_date: d("assessment_date"),
-        drug_misuser: c("drug_misuser").unwrap_or(none),
-        in_drug_treatment: yes("in_drug_treatment"),
-        accommodation: c("accommodation"),
-        ete: c("ete"),
-        selection_score: r.whole(idx(s, "selection_score")),
+        id_col: place.col_of(id),
+        ppo_id: r.pnc(id).unwrap_or_default(),
+        date_of_birth: r.date(dob).unwrap_or(min),
+        gender: r.code(gender).unwrap_or(none),
+        ethnicity: r.code(ethnicity).unwrap_or(none),
+        strand: r.code(strand).unwrap_or(none),
+        date_adopted: r.date(adopted).unwrap_or(min),
+        date_deselected: r.date(deselected),
+        deselection_reason: r.code(reason),
+        status: r.code(status),
+        offender_manager: yes(om).unwrap_or(false),
+        custody_start_date: r.date(custody),
+        assessment_date: r.date(assessed),
+        drug_misuser: r.code(drugs).unwrap_or(none),
+        in_drug_treatment: yes(treated),
+        accommodation: r.code(accom),
+        ete: r.code(ete),
+        selection_score: r.whole(score),
     }
 }
 
-fn offence(place: &Place<'_>, r: &Record, adoption_history: bool) -> Offence {
-    let s = place.spec;
-    let c = |k: &str| r.code(idx(s, k));
-    let d = |k: &str| r.date(idx(s, k));
+fn offence(place: &Place<'_>, r: &Record, k: &[usize; 10], adoption_history: bool) -> Offence {
+    let [id, oref, offence_date, outcome_date, outcome, category, disposal, arrest, charge, recorded] = *k;
     let min = NaiveDate::MIN;
     let none = Code::none();
     Offence {
         row: r.row0 + 1,
-        ref_col: place.col_of(idx(s, "offence_ref")),
-        ppo_id: r.pnc(idx(s, "ppo_id")).unwrap_or_default(),
-        offence_ref: r.text(idx(s, "offence_ref")).unwrap_or_default().into(),
-        offence_date: d("offence_date").unwrap_or(min),
-        outcome_date: d("outcome_date").unwrap_or(min),
-        outcome: c("outcome").unwrap_or(none),
-        offence_category: c("offence_category").unwrap_or(none),
-        disposal: c("disposal"),
-        arrest_date: d("arrest_date"),
-        charge_date: d("charge_date"),
-        recorded_date: d("recorded_date").unwrap_or(min),
+        ref_col: place.col_of(oref),
+        ppo_id: r.pnc(id).unwrap_or_default(),
+        offence_ref: r.text(oref).unwrap_or_default().into(),
+        offence_date: r.date(offence_date).unwrap_or(min),
+        outcome_date: r.date(outcome_date).unwrap_or(min),
+        outcome: r.code(outcome).unwrap_or(none),
+        offence_category: r.code(category).unwrap_or(none),
+        disposal: r.code(disposal),
+        arrest_date: r.date(arrest),
+        charge_date: r.date(charge),
+        recorded_date: r.date(recorded).unwrap_or(min),
         adoption_history,
     }
 }

@@ -110,15 +110,21 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
         .min()
         .unwrap_or(period)
         .min(period);
-    let measures = measure::compute(&input, &cfg)?;
-    // The trend months are independent of each other: computed in parallel.
-    let mut trend = (first.index()..period.index())
-        .into_par_iter()
-        .map(|i| {
-            let m = Month::from_index(i);
-            measure::trend(&input, &measure::Config { period: m, ..cfg.clone() }).map(|rows| (m, rows))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+    // P's measures and the trend months before it are independent of each
+    // other: computed in parallel.
+    let (measures, trend) = rayon::join(
+        || measure::compute(&input, &cfg),
+        || {
+            (first.index()..period.index())
+                .into_par_iter()
+                .map(|i| {
+                    let m = Month::from_index(i);
+                    measure::trend(&input, &measure::Config { period: m, ..cfg.clone() }).map(|rows| (m, rows))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        },
+    );
+    let (measures, mut trend) = (measures?, trend?);
     trend.push((
         period,
         measures
