@@ -14,7 +14,7 @@ use super::sheets::{self, Cell, ChartSpec, Sheet};
 use rust_xlsxwriter::ChartType;
 use crate::measure::{Flag, Level, Measure, Value};
 use crate::register::REGIONS;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The measures kept for every month, for the trend tables and charts.
 pub const TREND_MEASURES: [&str; 5] = crate::measure::TREND;
@@ -34,6 +34,7 @@ pub enum Scope {
 /// The rows of a workbook's tables: (level, code, name).
 fn areas(r: &Report<'_>, scope: &Scope) -> Vec<(Level, String, String)> {
     let mut seen: Vec<(Level, String, String)> = Vec::new();
+    let mut known: HashSet<(Level, &str)> = HashSet::new();
     for m in r.measures {
         let keep = match (scope, m.level) {
             (Scope::National, _) => true,
@@ -41,7 +42,7 @@ fn areas(r: &Report<'_>, scope: &Scope) -> Vec<(Level, String, String)> {
             (Scope::Region(reg), Level::Region) => &m.area_code == reg,
             (Scope::Region(_), Level::National) => false,
         };
-        if keep && !seen.iter().any(|(l, c, _)| *l == m.level && *c == m.area_code) {
+        if keep && known.insert((m.level, m.area_code.as_str())) {
             seen.push((m.level, m.area_code.clone(), m.area_name.clone()));
         }
     }
