@@ -56,14 +56,14 @@ fn lookup(measures: &[Measure]) -> Lookup<'_> {
 }
 
 /// A measure as a cell: a number, a code, or the shorthand.
-pub fn cell_of(m: Option<&Measure>) -> Cell {
+pub fn cell_of(m: Option<&Measure>) -> Cell<'static> {
     let Some(m) = m else { return Cell::Short("[z]") };
     match (m.flag, &m.value) {
         (Flag::C, _) => Cell::Short("[c]"),
         (Flag::X, _) => Cell::Short("[x]"),
         (Flag::Z, _) => Cell::Short("[z]"),
         (Flag::None, Value::Num(v)) => Cell::Num(*v, sheets::format_for(&m.measure)),
-        (Flag::None, Value::Code(c)) => Cell::Text(c.clone()),
+        (Flag::None, Value::Code(c)) => Cell::Text(c.clone().into()),
         (Flag::None, Value::Empty) => Cell::Short("[x]"),
     }
 }
@@ -76,13 +76,13 @@ fn level_name(l: Level) -> &'static str {
     }
 }
 
-fn measures_sheet(spec_sheet: &str, title: &str, cols: &[(String, String)], areas: &[(Level, String, String)], look: &Lookup<'_>) -> Sheet {
+fn measures_sheet(spec_sheet: &str, title: &str, cols: &[(String, String)], areas: &[(Level, String, String)], look: &Lookup<'_>) -> Sheet<'static> {
     let mut headers = vec!["Area type".to_string(), "Area code".to_string(), "Area name".to_string()];
     headers.extend(cols.iter().map(|(h, _)| h.clone()));
     let rows = areas
         .iter()
         .map(|(l, code, name)| {
-            let mut row = vec![Cell::Text(level_name(*l).into()), Cell::Text(code.clone()), Cell::Text(name.clone())];
+            let mut row = vec![Cell::Text(level_name(*l).into()), Cell::Text(code.clone().into()), Cell::Text(name.clone().into())];
             row.extend(cols.iter().map(|(_, m)| cell_of(look.get(&(*l, code.as_str(), m.as_str())).copied())));
             row
         })
@@ -94,7 +94,7 @@ fn measures_sheet(spec_sheet: &str, title: &str, cols: &[(String, String)], area
 fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
     let areas = areas(r, scope);
     let look = lookup(r.measures);
-    let mut tables: Vec<Sheet> = Vec::new();
+    let mut tables: Vec<Sheet<'static>> = Vec::new();
     let schemes = areas.iter().filter(|(l, _, _)| *l == Level::Scheme).count();
     for TableSpec { sheet, title, cols } in layout::tables(r.schema) {
         let cols: Vec<(String, String)> = cols.into_iter().map(|c| (c.header, c.measure)).collect();
@@ -184,16 +184,17 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
             .filter(|c| super::run::in_scope(r, c))
             .flat_map(|c| &c.issues)
             .map(|i| {
+                // Borrowed from the issues: a national run has tens of thousands.
                 vec![
                     Cell::Text(i.rule.id().into()),
-                    Cell::Text(i.severity.to_string()),
-                    Cell::Text(i.file.clone()),
-                    Cell::Text(i.sheet.clone()),
-                    Cell::Text(i.cell.clone()),
-                    i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text(String::new())),
-                    Cell::Text(i.column.clone()),
-                    Cell::Text(i.value.clone()),
-                    Cell::Text(i.message.clone()),
+                    Cell::Text(i.severity.to_string().into()),
+                    Cell::Text(i.file.as_str().into()),
+                    Cell::Text(i.sheet.as_str().into()),
+                    Cell::Text(i.cell.as_str().into()),
+                    i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text("".into())),
+                    Cell::Text(i.column.as_str().into()),
+                    Cell::Text(i.value.as_str().into()),
+                    Cell::Text(i.message.as_str().into()),
                 ]
             })
             .collect(),
@@ -215,9 +216,9 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
                 let n = |x: u32| Cell::Num(f64::from(x), sheets::Fmt::Whole);
                 let sev = |s| c.issues.iter().filter(|i| i.severity == s).count() as u32;
                 vec![
-                    Cell::Text(c.file.clone()),
-                    Cell::Text(c.meta.scheme.clone().unwrap_or_default()),
-                    Cell::Text(c.meta.period.map(|p| p.to_string()).unwrap_or_default()),
+                    Cell::Text(c.file.as_str().into()),
+                    Cell::Text(c.meta.scheme.as_deref().unwrap_or_default().into()),
+                    Cell::Text(c.meta.period.map(|p| p.to_string()).unwrap_or_default().into()),
                     Cell::Text(c.verdict.label().into()),
                     n(rows.read),
                     n(rows.accepted),

@@ -18,7 +18,7 @@ fn in_scope(r: &Report<'_>, scope: &Scope, scheme: Option<&str>) -> bool {
 }
 
 /// Per scheme, the returns for the report month and what became of them.
-pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet {
+pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet<'static> {
     let headers = [
         "Scheme code", "Scheme name", "Returns read (number)", "Accepted (number)", "Accepted with excluded rows (number)", "Rejected (number)",
         "Superseded (number)", "Errors (number)", "Warnings (number)", "Rows read (number)", "Rows accepted (number)", "Rows excluded (number)",
@@ -47,8 +47,8 @@ pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet {
             let sev = |s: Severity| cs.iter().flat_map(|c| &c.issues).filter(|i| i.severity == s).count();
             let rows = |f: fn(&Checked) -> u32| cs.iter().map(|c| f(c) as usize).sum::<usize>();
             vec![
-                Cell::Text(code.clone()),
-                Cell::Text(name.clone()),
+                Cell::Text(code.clone().into()),
+                Cell::Text(name.clone().into()),
                 n(cs.len()),
                 n(verdict(Verdict::Accepted)),
                 n(verdict(Verdict::AcceptedWithExcludedRows)),
@@ -72,7 +72,7 @@ pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet {
 }
 
 /// The area's headline figures for every month seen up to the report month.
-pub fn trends(r: &Report<'_>, scope: &Scope) -> Sheet {
+pub fn trends(r: &Report<'_>, scope: &Scope) -> Sheet<'static> {
     let (level, code) = match scope {
         Scope::National => (Level::National, "national".to_string()),
         Scope::Region(reg) => (Level::Region, reg.clone()),
@@ -90,7 +90,7 @@ pub fn trends(r: &Report<'_>, scope: &Scope) -> Sheet {
         .trend
         .iter()
         .map(|(month, ms)| {
-            let mut row = vec![Cell::Text(month.to_string())];
+            let mut row = vec![Cell::Text(month.to_string().into())];
             for (_, m) in cols {
                 row.push(cell_of(ms.iter().find(|x| x.level == level && x.area_code == code && x.measure == m)));
             }

@@ -31,8 +31,10 @@ pub fn format_for(measure: &str) -> Fmt {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
+pub enum Cell<'a> {
+    /// Text, borrowed where it can be (issues.xlsx quotes every issue's
+    /// text: a national run's would otherwise be copied whole).
+    Text(std::borrow::Cow<'a, str>),
     Num(f64, Fmt),
     /// [c], [x] or [z]
     Short(&'static str),
@@ -50,11 +52,11 @@ pub struct ChartSpec {
     pub series: Vec<(u16, ChartType)>,
 }
 
-pub struct Sheet {
+pub struct Sheet<'a> {
     pub name: String,
     pub title: String,
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'a>>>,
     pub chart: Option<ChartSpec>,
 }
 
@@ -67,7 +69,7 @@ const LONG_SHEET_ROWS: usize = 5_000;
 
 /// A worksheet for a table: a long one is written a row at a time, in
 /// bounded memory.
-fn add_sheet<'w>(wb: &'w mut Workbook, sheet: &Sheet) -> Result<&'w mut Worksheet, String> {
+fn add_sheet<'w>(wb: &'w mut Workbook, sheet: &Sheet<'_>) -> Result<&'w mut Worksheet, String> {
     if sheet.rows.len() > LONG_SHEET_ROWS {
         wb.add_worksheet_with_low_memory().map_err(xerr)
     } else {
@@ -78,7 +80,7 @@ fn add_sheet<'w>(wb: &'w mut Workbook, sheet: &Sheet) -> Result<&'w mut Workshee
 /// The row (0-based) of a table's header row: A1 title, A2 note, A3 table.
 const HEADER_ROW: u32 = 2;
 
-fn write_table(ws: &mut Worksheet, sheet: &Sheet, index: usize) -> Result<(), XlsxError> {
+fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>, index: usize) -> Result<(), XlsxError> {
     let title = Format::new().set_bold().set_font_size(14);
     let n = sheet.rows.len();
     ws.set_name(&sheet.name)?;
@@ -117,7 +119,7 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet, index: usize) -> Result<(), Xl
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
-                Cell::Text(t) => ws.write_string(r, c, t).map(|_| ())?,
+                Cell::Text(t) => ws.write_string(r, c, t.as_ref()).map(|_| ())?,
                 Cell::Num(v, f) => ws
                     .write_number_with_format(r, c, *v, &formats[*f as usize])
                     .map(|_| ())?,
@@ -236,7 +238,7 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
         rows: vec![vec![Cell::Text("Notes".into()), Cell::Text("Notes, definitions and the NI 30 windows used".into())]],
         chart: None,
     };
-    contents.rows.extend(tables.iter().map(|t| vec![Cell::Text(t.name.clone()), Cell::Text(t.title.clone())]));
+    contents.rows.extend(tables.iter().map(|t| vec![Cell::Text(t.name.clone().into()), Cell::Text(t.title.clone().into())]));
     let notes = notes_sheet(r);
     let mut all = vec![contents, notes];
     all.extend(tables);
@@ -249,7 +251,7 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
             for (k, row) in sheet.rows.iter().enumerate() {
                 if let Cell::Text(name) = &row[0] {
                     let url = Url::new(format!("internal:'{name}'!A1"));
-                    ws.write_url_with_text(HEADER_ROW + 1 + k as u32, 0, url, name).map_err(xerr)?;
+                    ws.write_url_with_text(HEADER_ROW + 1 + k as u32, 0, url, name.as_ref()).map_err(xerr)?;
                 }
             }
         }
@@ -274,7 +276,7 @@ pub fn plain_workbook(r: &Report<'_>, title: &str, tables: Vec<Sheet>) -> Result
     wb.save_to_buffer().map_err(xerr)
 }
 
-fn notes_sheet(r: &Report<'_>) -> Sheet {
+fn notes_sheet(r: &Report<'_>) -> Sheet<'static> {
     let mut notes: Vec<String> = vec![
         "Active members are those adopted on or before the last day of the month and not deselected by then. The cohort (M1, M2) is the active members on the Catch & Convict and Rehabilitate & Resettle strands; every other measure covers all strands.".into(),
         "Region and England and Wales figures add up the numerators and denominators of their schemes; they never average percentages. Head-counts (cohort, throughput, PPOs with an offence) count each PPO ID once. Medians pool the cases.".into(),
@@ -305,7 +307,7 @@ fn notes_sheet(r: &Report<'_>) -> Sheet {
         name: "Notes".into(),
         title: "Notes".into(),
         headers: vec!["Note number".into(), "Note text".into()],
-        rows: notes.into_iter().enumerate().map(|(i, t)| vec![Cell::Num(i as f64 + 1.0, Fmt::Whole), Cell::Text(t)]).collect(),
+        rows: notes.into_iter().enumerate().map(|(i, t)| vec![Cell::Num(i as f64 + 1.0, Fmt::Whole), Cell::Text(t.into())]).collect(),
         chart: None,
     }
 }
