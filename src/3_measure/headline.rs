@@ -42,21 +42,24 @@ pub struct Area {
     pub name: String,
     /// Key into the aggregates.
     pub key: String,
+    /// For a scheme, its place in the schemes the areas were made from.
+    pub scheme: Option<usize>,
 }
 
 /// The areas of a run: its schemes, their regions, and national (unless one region).
 pub fn areas(schemes: &[&Scheme], cfg: &Config) -> Vec<Area> {
     let mut out: Vec<Area> = schemes
         .iter()
-        .map(|s| Area { level: Level::Scheme, code: s.code.clone(), name: s.name.clone(), key: format!("scheme:{}", s.code) })
+        .enumerate()
+        .map(|(i, s)| Area { level: Level::Scheme, code: s.code.clone(), name: s.name.clone(), key: format!("scheme:{}", s.code), scheme: Some(i) })
         .collect();
     for r in REGIONS {
         if schemes.iter().any(|s| s.region == r) {
-            out.push(Area { level: Level::Region, code: r.to_string(), name: r.to_string(), key: format!("region:{r}") });
+            out.push(Area { level: Level::Region, code: r.to_string(), name: r.to_string(), key: format!("region:{r}"), scheme: None });
         }
     }
     if cfg.region.is_none() {
-        out.push(Area { level: Level::National, code: "national".into(), name: "England and Wales".into(), key: "national".into() });
+        out.push(Area { level: Level::National, code: "national".into(), name: "England and Wales".into(), key: "national".into(), scheme: None });
     }
     out
 }
@@ -174,6 +177,8 @@ pub fn rows(
     }
 
     let empty = Stats::default();
+    let (reasons, statuses, categories) = (codes(input, "deselection_reason"), codes(input, "status"), codes(input, "offence_category"));
+    let (genders, groups) = (codes(input, "gender"), ethnicity_groups(input));
     let mut out = Vec::new();
     for area in areas(schemes, cfg) {
         let usable = rets.get(&area.key).is_some_and(|r| r.sum("usable") > 0.0);
@@ -188,7 +193,7 @@ pub fn rows(
         w.count("cohort_active_pd", p.head("pd"));
         // M2
         if area.level == Level::Scheme {
-            if let Some(s) = schemes.iter().find(|s| s.code == area.code) {
+            if let Some(s) = area.scheme.map(|i| schemes[i]) {
                 w.code("cohort_band_status", band_status(s, p.head("group")));
                 if let Some(pd) = pd_band_status(s, p.head("pd")) {
                     w.code("pd_band_status", pd);
@@ -200,13 +205,13 @@ pub fn rows(
         // M3
         w.count("adopted", l.sum("adopted"));
         w.count("deselected", l.sum("deselected"));
-        for r in codes(input, "deselection_reason") {
+        for r in &reasons {
             let name = format!("deselected_{}", r.to_lowercase());
             w.count(&name, l.sum(&name));
         }
         w.always_count("throughput", seen.get(&area.key).map(|s| s.head("seen")).unwrap_or(0.0));
         // M4
-        for c in codes(input, "status") {
+        for c in &statuses {
             let name = format!("status_{}", c.to_lowercase());
             w.count(&name, p.sum(&name));
         }
@@ -219,7 +224,7 @@ pub fn rows(
         // M8
         w.count("offences_recorded", o.sum("off"));
         w.count("ppos_with_offence", o.head("off"));
-        for c in codes(input, "offence_category") {
+        for c in &categories {
             let name = format!("offences_{}", c.to_lowercase());
             w.count(&name, o.sum(&name));
         }
@@ -238,11 +243,11 @@ pub fn rows(
             let name = format!("age_{band}");
             w.count(&name, p.sum(&name));
         }
-        for g in codes(input, "gender") {
+        for g in &genders {
             let name = format!("gender_{}", g.to_lowercase());
             w.count(&name, p.sum(&name));
         }
-        for g in ethnicity_groups(input) {
+        for g in &groups {
             let name = format!("ethnicity_{g}");
             w.count(&name, p.sum(&name));
         }

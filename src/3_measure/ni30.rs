@@ -10,7 +10,7 @@
 
 use super::frame::{aggregate, Table, Wanted};
 use super::headline::areas;
-use super::{mean, rate, Config, Detail, Flag, Input, Level, Measure, Value};
+use super::{mean, rate, Config, Detail, Flag, Input, Measure, Value};
 use crate::calendar::Month;
 use crate::register::Scheme;
 use crate::validate::{LedgerEntry, Person, Pnc};
@@ -175,7 +175,7 @@ fn year_rows(
     let empty = Default::default();
     for area in areas(&in_year, cfg) {
         let st = agg.get(&area.key).unwrap_or(&empty);
-        let scheme = in_year.iter().find(|s| area.level == Level::Scheme && s.code == area.code);
+        let scheme = area.scheme.map(|i| in_year[i]);
         let available = st.sum("has_return") > 0.0;
         let mut push = |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
             let (value, num, den, flag) = if available || name == "year" { (value, num, den, flag) } else { (Value::Empty, None, None, Flag::X) };
