@@ -100,12 +100,13 @@ pub struct SheetCells {
     pub cells: Vec<Cell>,
 }
 
-impl SheetCells {
-    /// Room for the cells a sheet declares (its `dimension`), within reason:
-    /// the declaration is only a hint, and may lie.
-    fn sized(name: &str, declared: u64) -> SheetCells {
-        SheetCells { name: name.to_string(), cells: Vec::with_capacity(declared.min(1 << 14) as usize) }
-    }
+/// A sheet being read: its cells so far, and the bytes of text they hold
+/// (a shared string is copied into every cell that uses it, so a small
+/// file could otherwise fill memory with copies).
+struct Filling<'l> {
+    out: SheetCells,
+    text: u64,
+    limits: &'l Limits,
 }
 
 /// What ingest hands to validation.
@@ -164,20 +165,21 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                 // only the slower reader can tell: then the sheet is read
                 // again with it. (Empty styled cells are `<c/>` and never seen.)
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let (mut out, mut text) = (SheetCells::sized(name, rdr.dimensions().len()), 0);
+                let mut sheet = Filling::new(name, rdr.dimensions().len(), limits);
                 let mut valueless = false;
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
                     let value = from_ref(cell.get_value());
                     valueless |= value.is_none();
-                    push_cell(&mut out, &mut text, r, c, value, limits)?;
+                    sheet.push(r, c, value)?;
                 }
+                let declared = rdr.dimensions().len();
                 drop(rdr);
                 if !valueless {
-                    return Ok(out);
+                    return Ok(sheet.out);
                 }
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
+                let mut sheet = Filling::new(name, declared, limits);
                 while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
                     let (r, c) = cell.pos;
                     // A formula counts by its cached value (§1.5); with none, say so.
@@ -185,9 +187,9 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                         (None, true) => Some(Value::Uncalculated),
                         (v, _) => v,
                     };
-                    push_cell(&mut out, &mut text, r, c, value, limits)?;
+                    sheet.push(r, c, value)?;
                 }
-                Ok(out)
+                Ok(sheet.out)
             })?;
             Ok(Book { format, date1904, sheet_names: names, sheets })
         }
@@ -197,12 +199,12 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
+                let mut sheet = Filling::new(name, rdr.dimensions().len(), limits);
                 while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
                     let (r, c) = cell.get_position();
-                    push_cell(&mut out, &mut text, r, c, from_ref(cell.get_value()), limits)?;
+                    sheet.push(r, c, from_ref(cell.get_value()))?;
                 }
-                Ok(out)
+                Ok(sheet.out)
             })?;
             Ok(Book { format, date1904, sheet_names: names, sheets })
         }
@@ -255,59 +257,68 @@ where
     let sheets = each_wanted(&names, wanted, |name| {
         let range = wb.worksheet_range(name).map_err(|e| opened(&e))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let (mut out, mut text) = (SheetCells { name: name.to_string(), cells: Vec::new() }, 0);
+        // Only a hint: the used cells are fewer than the range spans.
+        let mut sheet = Filling::new(name, 0, limits);
         for (r, c, v) in range.used_cells() {
-            push_cell(&mut out, &mut text, r0 + r as u32, c0 + c as u32, from_data(v), limits)?;
+            sheet.push(r0 + r as u32, c0 + c as u32, from_data(v))?;
         }
-        Ok(out)
+        Ok(sheet.out)
     })?;
     Ok(Book { format, date1904, sheet_names: names, sheets })
 }
 
-/// Keep one cell, within the limits. `text` is the sheet's text so far, in
-/// bytes: a shared string is copied into every cell that uses it, so a
-/// small file could otherwise fill memory with copies.
-fn push_cell(out: &mut SheetCells, text: &mut u64, row: u32, col: u32, value: Option<Value>, limits: &Limits) -> Result<(), String> {
-    let Some(value) = value else { return Ok(()) };
-    if row >= MAX_ROWS || col >= MAX_COLS {
-        return Err(format!(
-            "sheet {:?} has a cell beyond Excel's last row and column (row {}, column {}); the file is damaged",
-            out.name,
-            row as u64 + 1,
-            col as u64 + 1
-        ));
+impl<'l> Filling<'l> {
+    /// Room for the cells a sheet declares (its dimension), within reason:
+    /// the declaration is only a hint, and may lie.
+    fn new(name: &str, declared: u64, limits: &'l Limits) -> Filling<'l> {
+        let cells = Vec::with_capacity(declared.min(1 << 14) as usize);
+        Filling { out: SheetCells { name: name.to_string(), cells }, text: 0, limits }
     }
-    if out.cells.len() as u64 >= limits.max_cells_per_sheet {
-        return Err(format!(
-            "sheet {:?} has more than {} filled cells (--max-cells); a return is far smaller: \
-             check for a stray fill or formatting down to the bottom of the sheet",
-            out.name, limits.max_cells_per_sheet
-        ));
-    }
-    if let Value::Text(s) = &value {
-        // Bytes bound characters from above: count only when it may matter.
-        if s.len() > limits.max_string_chars && s.chars().count() > limits.max_string_chars {
+
+    /// Keep one cell, within the limits.
+    fn push(&mut self, row: u32, col: u32, value: Option<Value>) -> Result<(), String> {
+        let Some(value) = value else { return Ok(()) };
+        let (out, limits) = (&mut self.out, self.limits);
+        if row >= MAX_ROWS || col >= MAX_COLS {
             return Err(format!(
-                "sheet {:?} cell {} holds a text of {} characters, over the limit of {} (--max-string); \
-                 it starts \"{}\"; no value in a return is that long: check what was pasted there",
+                "sheet {:?} has a cell beyond Excel's last row and column (row {}, column {}); the file is damaged",
                 out.name,
-                crate::issue::a1(row, col),
-                s.chars().count(),
-                limits.max_string_chars,
-                crate::issue::quote_value(s)
+                row as u64 + 1,
+                col as u64 + 1
             ));
         }
-        *text += s.len() as u64;
-        if *text > limits.max_unzipped_bytes {
+        if out.cells.len() as u64 >= limits.max_cells_per_sheet {
             return Err(format!(
-                "sheet {:?} holds more than {} bytes of text when read, over the limit (--max-unzipped-mb); \
-                 a return is far smaller: check for a long text copied down the sheet",
-                out.name, limits.max_unzipped_bytes
+                "sheet {:?} has more than {} filled cells (--max-cells); a return is far smaller: \
+                 check for a stray fill or formatting down to the bottom of the sheet",
+                out.name, limits.max_cells_per_sheet
             ));
         }
+        if let Value::Text(s) = &value {
+            // Bytes bound characters from above: count only when it may matter.
+            if s.len() > limits.max_string_chars && s.chars().count() > limits.max_string_chars {
+                return Err(format!(
+                    "sheet {:?} cell {} holds a text of {} characters, over the limit of {} (--max-string); \
+                     it starts \"{}\"; no value in a return is that long: check what was pasted there",
+                    out.name,
+                    crate::issue::a1(row, col),
+                    s.chars().count(),
+                    limits.max_string_chars,
+                    crate::issue::quote_value(s)
+                ));
+            }
+            self.text += s.len() as u64;
+            if self.text > limits.max_unzipped_bytes {
+                return Err(format!(
+                    "sheet {:?} holds more than {} bytes of text when read, over the limit (--max-unzipped-mb); \
+                     a return is far smaller: check for a long text copied down the sheet",
+                    out.name, limits.max_unzipped_bytes
+                ));
+            }
+        }
+        out.cells.push(Cell { row, col, value });
+        Ok(())
     }
-    out.cells.push(Cell { row, col, value });
-    Ok(())
 }
 
 fn error_name(e: &CellErrorType) -> Value {

@@ -25,8 +25,6 @@ pub fn read_table<'a>(sheet: &'a SheetCells, spec: &schema::Sheet, file: &str, i
     let blank = |v: &Value| cells::is_blank(Some(v));
     let header_row = sheet.cells.iter().find(|c| !blank(&c.value)).map(|c| c.row);
     let mut cols: Vec<Option<u32>> = vec![None; spec.columns.len()];
-    // Sheet column -> schema column, for the data rows.
-    let mut by_sheet_col: Vec<(u32, usize)> = Vec::new();
     if let Some(hr) = header_row {
         for cell in sheet.cells.iter().filter(|c| c.row == hr && !blank(&c.value)) {
             let text = cells::shown(&cell.value);
@@ -46,7 +44,6 @@ pub fn read_table<'a>(sheet: &'a SheetCells, spec: &schema::Sheet, file: &str, i
                 }
                 Some(i) => {
                     cols[i] = Some(cell.col);
-                    by_sheet_col.push((cell.col, i));
                 }
                 None => issues.push(
                     Issue::new(
@@ -83,11 +80,13 @@ pub fn read_table<'a>(sheet: &'a SheetCells, spec: &schema::Sheet, file: &str, i
             );
         }
     }
-    // Sheet column -> schema column, as a table indexed by sheet column.
-    let width = by_sheet_col.iter().map(|&(c, _)| c as usize + 1).max().unwrap_or(0);
+    // Sheet column -> schema column (the inverse of `cols`), for the data rows.
+    let width = cols.iter().flatten().map(|&c| c as usize + 1).max().unwrap_or(0);
     let mut schema_col: Vec<Option<usize>> = vec![None; width];
-    for &(c, i) in &by_sheet_col {
-        schema_col[c as usize] = Some(i);
+    for (i, c) in cols.iter().enumerate() {
+        if let Some(c) = c {
+            schema_col[*c as usize] = Some(i);
+        }
     }
     let mut rows: Vec<RawRow> = Vec::new();
     if let Some(hr) = header_row {

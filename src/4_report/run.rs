@@ -83,7 +83,7 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
     let extract = match &job.offences {
         Some(p) => {
             let mut offences = super::extract::read(p, schema, &job.limits)?;
-            offences.sort_by_key(|o| o.ppo_id); // NI 30 finds each person's by binary search
+            offences.sort_by_key(|o| o.ppo_id); // NI 30 reads each person's in one merge pass
             Some(offences)
         }
         None => None,
