@@ -8,7 +8,7 @@ use crate::calendar::Month;
 use crate::ingest::{self, Limits};
 use crate::register::Register;
 use crate::schema::Schema;
-use crate::validate::{self, Options};
+use crate::validate::{self, Fingerprint, Options};
 use crate::{report, synth};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -171,7 +171,12 @@ fn run(cmd: Command) -> Result<i32, String> {
         Command::Validate { input, format, out } => {
             let register = Register::from_path(&input.register)?;
             let (found, skipped) = ingest::discover(&input.paths)?;
-            let opts = Options { strict: input.strict, limits: limits(&input), keep_sheets: out.is_some() };
+            let opts = Options {
+                strict: input.strict,
+                limits: limits(&input),
+                keep_sheets: out.is_some(),
+                fingerprint: Fingerprint::Skip,
+            };
             let bar = progress(found.len());
             let checked = validate::validate_all(&found, &schema, &register, &opts, &|| bar.inc(1));
             bar.finish_and_clear();

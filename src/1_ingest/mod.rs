@@ -368,10 +368,9 @@ fn from_data(v: &Data) -> Option<Value> {
     })
 }
 
-/// Read a file's bytes and their SHA-256 (hex). A file over the size limit
-/// is not read: the `Err` is its F01 message, and [`sha256_file`] gives
-/// its hash as a stream.
-pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String), String> {
+/// Read a file's bytes. A file over the size limit is not read: the `Err`
+/// is its F01 message, and [`sha256_file`] gives its hash as a stream.
+pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| format!("the file cannot be opened ({e}); check it is not open or locked, and resend it");
     let meta = std::fs::metadata(path).map_err(unreadable)?;
@@ -389,8 +388,7 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<(Vec<u8>, String)
     std::fs::File::open(path)
         .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
         .map_err(unreadable)?;
-    let sha = sha256_hex(&bytes);
-    Ok((bytes, sha))
+    Ok(bytes)
 }
 
 /// SHA-256 (hex) of a file read as a stream in small blocks, so a file of
@@ -409,11 +407,16 @@ pub fn sha256_file(path: &std::path::Path) -> String {
             Err(_) => return String::new(),
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
 }
 
-/// SHA-256 (hex) of bytes, for outputs.
+/// SHA-256 (hex) of bytes: of an input read whole, or of an output.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    digest.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]).map(char::from).collect()
 }

@@ -38,6 +38,18 @@ pub struct Options {
     pub limits: Limits,
     /// Keep each return's cells (for feedback workbooks).
     pub keep_sheets: bool,
+    /// Whether each file's SHA-256 is computed (the report's manifest
+    /// states it; `pmf validate` has no use for it).
+    pub fingerprint: Fingerprint,
+}
+
+/// Whether [`Checked::sha256`] is filled in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Fingerprint {
+    #[default]
+    Sha256,
+    /// Left empty: a run that shows no hashes skips hashing every file.
+    Skip,
 }
 
 /// What became of a return (§6 manifest).
@@ -296,14 +308,19 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     let wanted: Vec<&str> = std::iter::once(schema.return_sheet.name.as_str())
         .chain(schema.sheets.iter().map(|s| s.name.as_str()))
         .collect();
-    let book = ingest::load(&found.path, &opts.limits).and_then(|(bytes, sha)| {
-        c.sha256 = sha;
+    let hashed = opts.fingerprint == Fingerprint::Sha256;
+    let book = ingest::load(&found.path, &opts.limits).and_then(|bytes| {
+        if hashed {
+            c.sha256 = ingest::sha256_hex(&bytes);
+        }
         ingest::read_book(&bytes, &wanted, &opts.limits)
     });
     let book = match book {
         Ok(b) => b,
         Err(why) => {
-            c.sha256 = if c.sha256.is_empty() { ingest::sha256_file(&found.path) } else { c.sha256 };
+            if hashed && c.sha256.is_empty() {
+                c.sha256 = ingest::sha256_file(&found.path);
+            }
             c.issues.push(Issue::new(Rule::F01, &c.file, why));
             c.reject();
             return c;

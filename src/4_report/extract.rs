@@ -24,7 +24,7 @@ pub fn read(path: &Path, schema: &Schema, limits: &Limits) -> Result<Vec<Offence
         }
         out
     } else {
-        let (bytes, _) = ingest::load(path, limits).map_err(|e| format!("{name}: {e}"))?;
+        let bytes = ingest::load(path, limits).map_err(|e| format!("{name}: {e}"))?;
         let book = ingest::read_book(&bytes, &["Offences"], limits).map_err(|e| format!("{name}: {e}"))?;
         let sheet = book.sheets.into_iter().flatten().next().ok_or(format!("{name}: no sheet named Offences"))?;
         let first = sheet.cells.first().map(|c| c.row).unwrap_or(0);

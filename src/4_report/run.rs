@@ -14,7 +14,7 @@ use crate::ingest::{self, Limits, Skipped};
 use crate::measure::{self, Measure};
 use crate::register::Register;
 use crate::schema::Schema;
-use crate::validate::{self, Checked, Combined, Options};
+use crate::validate::{self, Checked, Combined, Fingerprint, Options};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -67,7 +67,7 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
         }
     }
     let (found, skipped) = ingest::discover(&job.paths)?;
-    let opts = Options { strict: job.strict, limits: job.limits, keep_sheets: false };
+    let opts = Options { strict: job.strict, limits: job.limits, keep_sheets: false, fingerprint: Fingerprint::Sha256 };
     // Every return is combined, whatever the region: NI 30 takes offences
     // from the whole ledger, whichever scheme recorded them (§10).
     let mut checked = validate::check_each(&found, schema, register, &opts, progress);
