@@ -117,30 +117,26 @@ impl Stats {
 /// Key of an area: `scheme:<code>`, `region:<name>` or `national`.
 pub type Area = String;
 
-/// Group the table by scheme, by region and nationally.
+/// Group the table by scheme, by region and nationally, in one query.
 pub fn aggregate(table: &Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stats>, String> {
     let mut out = BTreeMap::new();
     if table.is_empty() {
         return Ok(out);
     }
     let df = to_frame(table, want).map_err(|e| format!("measures: {e}"))?;
-    for (key, prefix, names) in [("scheme", "scheme:", &table.schemes), ("region", "region:", &table.regions), ("national", "", &table.regions)] {
-        let grouped = group(&df, key, want).map_err(|e| format!("measures: {e}"))?;
-        for (k, stats) in grouped {
-            let name = names
-                .get(k as usize)
-                .map(String::as_str)
-                .unwrap_or_default();
-            let area = if prefix.is_empty() {
-                "national".to_string()
-            } else {
-                format!("{prefix}{name}")
-            };
-            out.insert(area, stats);
-        }
+    for (level, k, stats) in group(df, want).map_err(|e| format!("measures: {e}"))? {
+        let Some((_, (prefix, names))) = LEVELS.get(level as usize) else { continue };
+        let name = || names(table).get(k as usize).map(String::as_str).unwrap_or_default();
+        let area = if prefix.is_empty() { "national".to_string() } else { format!("{prefix}{}", name()) };
+        out.insert(area, stats);
     }
     Ok(out)
 }
+
+/// The three groupings: (key column, (area-key prefix, the key's names)).
+type Names = fn(&Table) -> &Vec<String>;
+const LEVELS: [(&str, (&str, Names)); 3] =
+    [("scheme", ("scheme:", |t| &t.schemes)), ("region", ("region:", |t| &t.regions)), ("national", ("", |t| &t.regions))];
 
 /// The table as a frame, with only the columns wanted.
 fn to_frame(t: &Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
@@ -158,7 +154,10 @@ fn to_frame(t: &Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(columns)
 }
 
-fn group(df: &DataFrame, key: &str, want: &Wanted<'_>) -> PolarsResult<Vec<(u32, Stats)>> {
+/// Every wanted figure for every group of every level: (level, key, stats).
+/// The three group-bys run as one query, so a month's table is planned and
+/// collected once, not three times.
+fn group(df: DataFrame, want: &Wanted<'_>) -> PolarsResult<Vec<(u32, u32, Stats)>> {
     let mut aggs = Vec::new();
     for s in want.sums {
         aggs.push(col(format!("c_{s}")).sum().cast(DataType::Float64).alias(format!("s_{s}")));
@@ -172,14 +171,19 @@ fn group(df: &DataFrame, key: &str, want: &Wanted<'_>) -> PolarsResult<Vec<(u32,
         aggs.push(col(format!("c_{m}")).median().alias(format!("m_{m}")));
         aggs.push(col(format!("c_{m}")).count().cast(DataType::Float64).alias(format!("n_{m}")));
     }
-    let out = df
-        .clone()
-        .lazy()
-        .group_by_stable([col(key)])
-        .agg(aggs)
-        .sort([key], Default::default())
-        .collect()?;
-    let keys = out.column(key)?.u32()?.clone();
+    let lf = df.lazy();
+    let parts: Vec<LazyFrame> = LEVELS
+        .iter()
+        .enumerate()
+        .map(|(level, (key, _))| {
+            lf.clone()
+                .group_by([col(*key).alias("__key")])
+                .agg(aggs.clone())
+                .with_column(lit(level as u32).cast(DataType::UInt32).alias("__level"))
+        })
+        .collect();
+    let out = concat(parts, UnionArgs::default())?.sort(["__level", "__key"], Default::default()).collect()?;
+    let (levels, keys) = (out.column("__level")?.u32()?.clone(), out.column("__key")?.u32()?.clone());
     let get =
         |name: &str, i: usize| -> PolarsResult<Option<f64>> { Ok(out.column(name)?.f64()?.get(i)) };
     let mut result = Vec::with_capacity(out.height());
@@ -194,7 +198,7 @@ fn group(df: &DataFrame, key: &str, want: &Wanted<'_>) -> PolarsResult<Vec<(u32,
         for m in want.medians {
             st.medians.insert(m.to_string(), (get(&format!("m_{m}"), i)?, get(&format!("n_{m}"), i)?.unwrap_or(0.0)));
         }
-        result.push((keys.get(i).unwrap_or_default(), st));
+        result.push((levels.get(i).unwrap_or_default(), keys.get(i).unwrap_or_default(), st));
     }
     Ok(result)
 }
