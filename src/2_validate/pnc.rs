@@ -65,10 +65,11 @@ pub fn check_letter(year: u32, serial: u32) -> char {
 /// short-form year YY is 19YY when YY > pivot, else 20YY. The `Err` says what
 /// is wrong, for a C04 message.
 pub fn parse_pnc(raw: &str, pivot: u32) -> Result<Pnc, String> {
-    let s = raw.trim().to_ascii_uppercase();
+    // Read in place: only ASCII is upper-cased, so byte positions hold.
+    let s = raw.trim();
     let form = "a PNC ID looks like 2001/0123456F (year, slash, serial of up to 7 digits, check letter)";
     let (year_txt, rest) = match s.split_once('/') {
-        Some((y, r)) => (y.to_string(), r.to_string()),
+        Some(parts) => parts,
         None => {
             // Without a slash only the full 7-digit serial is accepted (§10).
             let split = match s.len() {
@@ -79,13 +80,13 @@ pub fn parse_pnc(raw: &str, pivot: u32) -> Result<Pnc, String> {
             if !s.is_char_boundary(split) {
                 return Err(format!("not a PNC ID; {form}"));
             }
-            (s[..split].to_string(), s[split..].to_string())
+            s.split_at(split)
         }
     };
     if !(year_txt.len() == 2 || year_txt.len() == 4) || !year_txt.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("the year must be 2 or 4 digits; {form}"));
     }
-    let Some(letter) = rest.chars().last().filter(char::is_ascii_alphabetic) else {
+    let Some(letter) = rest.chars().last().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_uppercase()) else {
         return Err(format!("the check letter is missing; {form}"));
     };
     let digits = &rest[..rest.len() - 1];

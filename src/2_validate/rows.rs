@@ -27,19 +27,28 @@ pub struct Ctx<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Parsed {
-    Text(String),
+    /// Held inline when short, as offence refs are.
+    Text(compact_str::CompactString),
     Code(Code),
     Pnc(Pnc),
     Date(NaiveDate),
     Whole(i64),
 }
 
+/// One cell of a row after the column checks.
+#[derive(Debug, Clone, PartialEq)]
+enum Slot {
+    Blank,
+    /// Present but could not be read (C02/C03/C04/C05).
+    Bad,
+    Read(Parsed),
+}
+
 /// One data row after the column checks.
 pub(super) struct Record {
     pub(super) row0: u32,
-    vals: Vec<Option<Parsed>>,
-    /// The cell is present but could not be read (C02/C03/C04/C05).
-    bad: Vec<bool>,
+    /// By schema column.
+    vals: Vec<Slot>,
     pub(super) excluded: bool,
 }
 
@@ -47,32 +56,32 @@ impl Record {
     /// Free text, or a code's text.
     pub(super) fn text(&self, i: usize) -> Option<&str> {
         match self.vals.get(i)? {
-            Some(Parsed::Text(t)) => Some(t),
-            Some(Parsed::Code(c)) => Some(c.as_str()),
+            Slot::Read(Parsed::Text(t)) => Some(t),
+            Slot::Read(Parsed::Code(c)) => Some(c.as_str()),
             _ => None,
         }
     }
     pub(super) fn code(&self, i: usize) -> Option<Code> {
         match self.vals.get(i)? {
-            Some(Parsed::Code(c)) => Some(*c),
+            Slot::Read(Parsed::Code(c)) => Some(*c),
             _ => None,
         }
     }
     pub(super) fn pnc(&self, i: usize) -> Option<Pnc> {
         match self.vals.get(i)? {
-            Some(Parsed::Pnc(p)) => Some(*p),
+            Slot::Read(Parsed::Pnc(p)) => Some(*p),
             _ => None,
         }
     }
     pub(super) fn date(&self, i: usize) -> Option<NaiveDate> {
         match self.vals.get(i)? {
-            Some(Parsed::Date(d)) => Some(*d),
+            Slot::Read(Parsed::Date(d)) => Some(*d),
             _ => None,
         }
     }
     fn whole(&self, i: usize) -> Option<i64> {
         match self.vals.get(i)? {
-            Some(Parsed::Whole(n)) => Some(*n),
+            Slot::Read(Parsed::Whole(n)) => Some(*n),
             _ => None,
         }
     }
@@ -177,7 +186,7 @@ fn read_record(place: &Place<'_>, raw: &RawRow<'_>, issues: &mut Vec<Issue>) -> 
     let ctx = place.ctx;
     let spec = place.spec;
     let n = spec.columns.len();
-    let mut rec = Record { row0: raw.row0, vals: vec![None; n], bad: vec![false; n], excluded: false };
+    let mut rec = Record { row0: raw.row0, vals: vec![Slot::Blank; n], excluded: false };
     let mut err = |rec: &mut Record, issue: Issue| {
         rec.excluded = true;
         issues.push(issue);
@@ -190,7 +199,10 @@ fn read_record(place: &Place<'_>, raw: &RawRow<'_>, issues: &mut Vec<Issue>) -> 
         let Some(v) = cell else { continue };
         let what = |why: String| format!("{}: {why}", col.header);
         let parsed = match col.col_type {
-            ColType::Text | ColType::Month => cells::read_text(v).map(Parsed::Text).map_err(|b| (Rule::C02, bad_text(b))),
+            ColType::Text | ColType::Month => match v {
+                Value::Text(t) => Ok(Parsed::Text(t.trim().into())),
+                other => cells::read_text(other).map(|t| Parsed::Text(t.into())).map_err(|b| (Rule::C02, bad_text(b))),
+            },
             ColType::Pnc => match cells::text_of(v) {
                 Ok(t) => parse_pnc(&t, ctx.pivot)
                     .map(Parsed::Pnc)
@@ -213,9 +225,9 @@ fn read_record(place: &Place<'_>, raw: &RawRow<'_>, issues: &mut Vec<Issue>) -> 
             },
         };
         match parsed {
-            Ok(p) => rec.vals[i] = Some(p),
+            Ok(p) => rec.vals[i] = Slot::Read(p),
             Err((rule, why)) => {
-                rec.bad[i] = true;
+                rec.vals[i] = Slot::Bad;
                 let issue = place.issue(rule, raw.row0, i, Some(v), what(why));
                 err(&mut rec, issue);
             }
@@ -291,7 +303,7 @@ fn code_help(list: &schema::CodeList) -> String {
 
 /// Does a condition hold? Unknown (its column unreadable) counts as no.
 fn holds(cond: &Condition, rec: &Record, present: &dyn Fn(usize) -> bool) -> bool {
-    if rec.bad[cond.col] {
+    if matches!(rec.vals.get(cond.col), Some(Slot::Bad)) {
         return false;
     }
     if cond.is_blank {

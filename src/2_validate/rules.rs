@@ -116,7 +116,7 @@ pub(super) fn offence_rules(
     let (id, oref, outcome, recorded) =
         (idx(spec, "ppo_id"), idx(spec, "offence_ref"), idx(spec, "outcome_date"), idx(spec, "recorded_date"));
     let cell = |k: usize, i: usize| raws[k].cells.get(i).copied().flatten();
-    let key = |r: &Record| Some((r.pnc(id)?, r.text(oref)?.to_string()));
+    let key = |r: &Record| Some((r.pnc(id)?, compact_str::CompactString::from(r.text(oref)?)));
     duplicates(
         place,
         raws,
@@ -133,11 +133,11 @@ pub(super) fn offence_rules(
         let cid = idx(cspec, "ppo_id");
         for (k, rec) in recs.iter_mut().enumerate() {
             let Some(p) = rec.pnc(id) else { continue };
-            let rows: Vec<&Record> = crecs.iter().filter(|c| c.pnc(cid) == Some(p)).collect();
-            let msg = if rows.is_empty() {
+            let rows = || crecs.iter().filter(|c| c.pnc(cid) == Some(p));
+            let msg = if rows().next().is_none() {
                 Some(format!("PPO ID {p} is not on the Cohort sheet of this return; add the person to Cohort or correct the ID"))
-            } else if rows.iter().all(|c| c.excluded) {
-                let list: Vec<String> = rows.iter().map(|c| (c.row0 + 1).to_string()).collect();
+            } else if rows().all(|c| c.excluded) {
+                let list: Vec<String> = rows().map(|c| (c.row0 + 1).to_string()).collect();
                 Some(format!(
                     "the Cohort row of PPO {p} ({} {}) was excluded, so this offence is excluded too; fix that row and this offence is kept",
                     if list.len() > 1 { "rows" } else { "row" },
