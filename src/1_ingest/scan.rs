@@ -61,7 +61,9 @@ const MIN_SI_BYTES: u64 = 13;
 
 /// Could the shared-strings part hold the strings it declares? Read from
 /// its first few kilobytes and its declared size, which the zip reader
-/// enforces. Only an implausible count makes the whole part be counted.
+/// enforces. An implausible count, or an `sst` tag not within those
+/// kilobytes (calamine would still find it, however far in), makes the
+/// whole part be counted.
 fn sst_plausible(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> bool {
     let Ok(part) = zip.by_index(i) else { return true };
     let size = part.size();
@@ -78,7 +80,8 @@ fn sst_plausible(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> bool {
     });
     match declared {
         Some(Some(n)) => n <= size / MIN_SI_BYTES + 1000,
-        _ => true,
+        Some(None) => true, // no count, nothing reserved
+        None => false,
     }
 }
 
