@@ -155,6 +155,7 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         out.listed_ids = crecs.iter().filter_map(|r| r.pnc(keys[0])).collect();
         out.listed_ids.sort_unstable();
         out.listed_ids.dedup();
+        out.people.reserve(crecs.len());
         out.people.extend(crecs.iter().filter(|r| !r.excluded).map(|r| person(&place, r, &keys)));
         out.cohort = counts(&crecs);
     }
@@ -166,9 +167,10 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         let cohort = ctable.as_ref().map(|_| (&crecs, cspec));
         rules::offence_rules(&place, &t.rows, &mut orecs, cohort, issues);
         let keys = columns(ospec, OFFENCE_KEYS);
+        let history = rules::History::new(ospec, cspec, &crecs);
+        out.offences.reserve(orecs.len());
         for r in orecs.iter().filter(|r| !r.excluded) {
-            let history = rules::adoption_history(ctx, r, ospec, &crecs, cspec);
-            out.offences.push(offence(&place, r, &keys, history));
+            out.offences.push(offence(&place, r, &keys, history.of(ctx, r)));
         }
         out.offence_rows = counts(&orecs);
     }

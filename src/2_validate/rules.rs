@@ -7,7 +7,6 @@ use super::sheet::RawRow;
 use crate::calendar::{age_on, uk};
 use crate::issue::{Issue, Rule};
 use crate::schema;
-use std::collections::HashMap;
 
 /// Ages (C05), Q01, Q02 and duplicate PPO IDs (D01).
 pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow<'_>], recs: &mut [Record], issues: &mut Vec<Issue>) {
@@ -74,7 +73,7 @@ pub(super) fn cohort_rules(place: &Place<'_>, raws: &[RawRow<'_>], recs: &mut [R
 /// Flag and exclude every row sharing a key with another (D01, D02), at
 /// column `col`; `msg` gets the key, the count and the rows.
 #[allow(clippy::too_many_arguments)]
-fn duplicates<K: Ord + std::hash::Hash + Clone>(
+fn duplicates<K: Ord + Clone>(
     place: &Place<'_>,
     raws: &[RawRow<'_>],
     recs: &mut [Record],
@@ -84,14 +83,14 @@ fn duplicates<K: Ord + std::hash::Hash + Clone>(
     issues: &mut Vec<Issue>,
     msg: impl Fn(&K, usize, &str) -> String,
 ) {
-    let mut seen: HashMap<K, Vec<usize>> = HashMap::new();
-    for (k, rec) in recs.iter().enumerate() {
-        if let Some(key) = key(rec) {
-            seen.entry(key).or_default().push(k);
-        }
+    // Every (key, row) pair sorted: a key's rows are then side by side, in
+    // row order, and the keys in order (no allocation per row).
+    let mut keyed: Vec<(K, usize)> = recs.iter().enumerate().filter_map(|(k, rec)| Some((key(rec)?, k))).collect();
+    keyed.sort();
+    let mut dups: Vec<(K, Vec<usize>)> = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        dups.push((run[0].0.clone(), run.iter().map(|(_, k)| *k).collect()));
     }
-    let mut dups: Vec<(K, Vec<usize>)> = seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    dups.sort();
     for (key, ks) in dups {
         let rows: Vec<String> = ks.iter().map(|&k| (recs[k].row0 + 1).to_string()).collect();
         let text = msg(&key, ks.len(), &rows.join(", "));
@@ -152,14 +151,10 @@ pub(super) fn offence_rules(
             }
         }
     }
-    let empty = Vec::new();
-    let (crecs, cspec) = match cohort {
-        Some((c, s)) => (c, Some(s)),
-        None => (&empty, None),
-    };
+    let history = cohort.map(|(crecs, cspec)| History::new(spec, cspec, crecs));
     for (k, rec) in recs.iter().enumerate() {
         let (Some(o), Some(r)) = (rec.date(outcome), rec.date(recorded)) else { continue };
-        let history = cspec.is_some_and(|cs| adoption_history(place.ctx, rec, spec, crecs, cs));
+        let history = history.as_ref().is_some_and(|h| h.of(place.ctx, rec));
         let days = (r - o).num_days();
         if !history && days > 7 {
             issues.push(place.issue(
@@ -175,20 +170,40 @@ pub(super) fn offence_rules(
 
 /// §10: an offence whose Outcome date is before the person's Date adopted on
 /// the same return, or any offence before the first day of the return for
-/// the scheme's first active month.
-pub(super) fn adoption_history(ctx: &Ctx<'_>, rec: &Record, ospec: &schema::Sheet, crecs: &[Record], cspec: &schema::Sheet) -> bool {
-    let Some(outcome) = rec.date(idx(ospec, "outcome_date")) else { return false };
-    if let (Some(p), Some(first)) = (ctx.period, ctx.first_month) {
-        if p == first && outcome < p.first_day() {
-            return true;
-        }
-    }
-    let (cid, adopted) = (idx(cspec, "ppo_id"), idx(cspec, "date_adopted"));
-    let ppo = rec.pnc(idx(ospec, "ppo_id"));
-    crecs
-        .iter()
-        .find(|c| c.pnc(cid).is_some() && c.pnc(cid) == ppo && c.date(adopted).is_some())
-        .and_then(|c| c.date(adopted))
-        .is_some_and(|a| outcome < a)
+/// the scheme's first active month. Its columns are found once per sheet.
+pub(super) struct History<'c> {
+    outcome: usize,
+    id: usize,
+    cid: usize,
+    adopted: usize,
+    crecs: &'c [Record],
 }
 
+impl<'c> History<'c> {
+    pub(super) fn new(ospec: &schema::Sheet, cspec: &schema::Sheet, crecs: &'c [Record]) -> History<'c> {
+        History {
+            outcome: idx(ospec, "outcome_date"),
+            id: idx(ospec, "ppo_id"),
+            cid: idx(cspec, "ppo_id"),
+            adopted: idx(cspec, "date_adopted"),
+            crecs,
+        }
+    }
+
+    /// Is this `Offences` row adoption history?
+    pub(super) fn of(&self, ctx: &Ctx<'_>, rec: &Record) -> bool {
+        let Some(outcome) = rec.date(self.outcome) else { return false };
+        if let (Some(p), Some(first)) = (ctx.period, ctx.first_month) {
+            if p == first && outcome < p.first_day() {
+                return true;
+            }
+        }
+        let (cid, adopted) = (self.cid, self.adopted);
+        let ppo = rec.pnc(self.id);
+        self.crecs
+            .iter()
+            .find(|c| c.pnc(cid).is_some() && c.pnc(cid) == ppo && c.date(adopted).is_some())
+            .and_then(|c| c.date(adopted))
+            .is_some_and(|a| outcome < a)
+    }
+}
