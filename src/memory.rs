@@ -48,11 +48,13 @@ pub fn holding() {
 /// small pieces is faulted back in 2 MB at a time.
 #[cfg(target_os = "linux")]
 fn small_pages() {
+    // The arguments are C varargs read as unsigned longs. A failure (an old
+    // kernel) leaves huge pages on: slower, but nothing else changes.
+    let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
     // SAFETY: PR_SET_THP_DISABLE only sets a flag on this process; no
     // memory is touched.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
+    let done = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, on, unused, unused, unused) };
+    debug_assert_eq!(done, 0, "PR_SET_THP_DISABLE");
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -61,9 +61,10 @@ const MIN_SI_BYTES: u64 = 13;
 
 /// Could the shared-strings part hold the strings it declares? Read from
 /// its first few kilobytes and its declared size, which the zip reader
-/// enforces. An implausible count, or an `sst` tag not within those
-/// kilobytes (calamine would still find it, however far in), makes the
-/// whole part be counted.
+/// enforces. The whole part is counted instead when the count is
+/// implausible, when no `sst` tag is within those kilobytes (calamine finds
+/// it however far in), or when anything but the XML declaration comes
+/// before it (a comment could hold a decoy `sst` that calamine skips).
 fn sst_plausible(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> bool {
     let Ok(part) = zip.by_index(i) else { return true };
     let size = part.size();
@@ -71,17 +72,24 @@ fn sst_plausible(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> bool {
     if part.take(4096).read_to_end(&mut head).is_err() {
         return true; // damaged: calamine reports it
     }
-    let mut declared = None;
+    let (mut declared, mut clean, mut first) = (None, true, true);
     let _ = Tags::default().feed(&head, |tag, _, _| {
-        if declared.is_none() && local(name_of(tag).0) == b"sst" {
-            declared = Some(attr(tag, b"uniqueCount").and_then(number));
+        if declared.is_some() {
+            return Ok(());
         }
+        if local(name_of(tag).0) == b"sst" {
+            declared = Some(attr(tag, b"uniqueCount").and_then(number));
+        } else {
+            // The leading `<?xml …?>` is all a writer puts before it.
+            clean &= first && tag.starts_with(b"?xml") && tag.ends_with(b"?");
+        }
+        first = false;
         Ok(())
     });
-    match declared {
-        Some(Some(n)) => n <= size / MIN_SI_BYTES + 1000,
-        Some(None) => true, // no count, nothing reserved
-        None => false,
+    match (clean, declared) {
+        (true, Some(Some(n))) => n <= size / MIN_SI_BYTES + 1000,
+        (true, Some(None)) => true, // no count, nothing reserved
+        _ => false,
     }
 }
 
@@ -111,7 +119,9 @@ impl Sink {
 
 /// Splits a byte stream into tags (the text between `<` and `>`, quotes
 /// respected), skipping text. Comments and declarations end at their first
-/// `>`, so no more is ever skipped than an XML parser would skip.
+/// `>`, so no more is ever skipped than an XML parser would skip; a tag
+/// inside a comment is therefore seen, and a guard must not trust the first
+/// tag of a kind it sees.
 #[derive(Default)]
 pub(super) struct Tags {
     inside: bool,
@@ -228,7 +238,9 @@ impl Sst {
     fn tag(&mut self, tag: &[u8]) {
         let (name, _) = name_of(tag);
         match local(name) {
-            b"sst" if self.declared.is_none() => self.declared = attr(tag, b"uniqueCount").and_then(number),
+            // Every `sst` tag counts, the largest count kept: one inside a
+            // comment is seen here, though calamine skips it.
+            b"sst" => self.declared = self.declared.max(attr(tag, b"uniqueCount").and_then(number)),
             b"si" => self.found += 1,
             _ => {}
         }

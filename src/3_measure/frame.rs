@@ -134,6 +134,8 @@ pub fn aggregate(table: &Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stat
 }
 
 /// The three groupings: (key column, (area-key prefix, the key's names)).
+/// The national key is 0 for every row and names nothing: its area is
+/// `national`, whatever list it is given.
 type Names = fn(&Table) -> &Vec<String>;
 const LEVELS: [(&str, (&str, Names)); 3] =
     [("scheme", ("scheme:", |t| &t.schemes)), ("region", ("region:", |t| &t.regions)), ("national", ("", |t| &t.regions))];
