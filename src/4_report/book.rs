@@ -187,7 +187,7 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
                 // Borrowed from the issues: a national run has tens of thousands.
                 vec![
                     Cell::Text(i.rule.id().into()),
-                    Cell::Text(i.severity.to_string().into()),
+                    Cell::Text(i.severity.name().into()),
                     Cell::Text(i.file.as_str().into()),
                     Cell::Text(i.sheet.as_str().into()),
                     Cell::Text(i.cell.as_str().into()),

@@ -37,7 +37,7 @@ pub fn text(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) {
             };
             let col = if i.column.is_empty() { String::new() } else { format!(" [{}]", i.column) };
             let val = if i.value.is_empty() { String::new() } else { format!(" {:?}", i.value) };
-            let _ = writeln!(out, "  {:<7} {}{at}{col}{val}: {}", i.severity.to_string(), i.rule.id(), i.message);
+            let _ = writeln!(out, "  {:<7} {}{at}{col}{val}: {}", i.severity.name(), i.rule.id(), i.message);
         }
     }
     for s in skipped {

@@ -72,7 +72,7 @@ pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {
     for (r, i) in issues.iter().enumerate() {
         let r = r as u32 + 1;
         ws.write_string(r, 0, i.rule.id()).map_err(xerr)?;
-        ws.write_string(r, 1, i.severity.to_string()).map_err(xerr)?;
+        ws.write_string(r, 1, i.severity.name()).map_err(xerr)?;
         ws.write_string(r, 2, &i.sheet).map_err(xerr)?;
         ws.write_string(r, 3, &i.cell).map_err(xerr)?;
         if let Some(row) = i.row {
