@@ -31,7 +31,18 @@ pub fn ethnicity_groups(input: &Input<'_>) -> Vec<String> {
     out
 }
 
-pub fn ethnicity_group(code: &str) -> String {
+/// Is an ethnicity code in a group of [`ethnicity_groups`]? As
+/// `ethnicity_group(code) == group`, without making the group's name.
+fn in_group(code: &str, group: &str) -> bool {
+    if code == "NS" {
+        group == "ns"
+    } else {
+        let mut first = [0u8; 4];
+        code.chars().next().map(|c| c.to_ascii_lowercase().encode_utf8(&mut first) == group).unwrap_or(group.is_empty())
+    }
+}
+
+fn ethnicity_group(code: &str) -> String {
     if code == "NS" {
         "ns".into()
     } else {
@@ -91,6 +102,8 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wante
     let statuses = codes(input, "status");
     let genders = codes(input, "gender");
     let groups = ethnicity_groups(input);
+    // One row's values, reused for every row.
+    let mut v: Vec<Option<f64>> = Vec::with_capacity(names.len());
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };
         for p in ret.people.iter().filter(|p| p.active_at(end)) {
@@ -100,13 +113,14 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wante
             let m6_den = p.custody_start_date.is_some_and(|d| Month::of(d) == m6);
             let m6_num = m6_den && assessed_in_8_weeks(p);
             let age = age_on(p.date_of_birth, end);
-            let mut v: Vec<Option<f64>> = vec![
+            v.clear();
+            v.extend_from_slice(&[
                 b(true),
                 b(p.strand == "CC" || p.strand == "RR"),
                 b(p.strand == "CC"),
                 b(p.strand == "RR"),
                 b(p.strand == "PD"),
-            ];
+            ]);
             v.extend(statuses.iter().map(|c| b(c == status)));
             v.push(b(custody));
             v.push(b(statutory));
@@ -123,8 +137,7 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wante
                     .map(|(_, lo, hi)| b(age >= *lo && age <= *hi)),
             );
             v.extend(genders.iter().map(|g| b(p.gender == g.as_str())));
-            let g = ethnicity_group(p.ethnicity.as_str());
-            v.extend(groups.iter().map(|x| b(*x == g)));
+            v.extend(groups.iter().map(|x| b(in_group(p.ethnicity.as_str(), x))));
             v.push(b(p.selection_score.is_some()));
             v.push(Some(p.selection_score.unwrap_or(0) as f64));
             let accom = p.accommodation.map(Code::as_str);
@@ -161,11 +174,13 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let mut t = Table::new(&refs);
     let reasons = codes(input, "deselection_reason");
     let in_month = |d: Option<chrono::NaiveDate>| d.is_some_and(|d| Month::of(d) == cfg.period);
+    let mut v: Vec<Option<f64>> = Vec::with_capacity(names.len());
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };
         for p in &ret.people {
             let desel = in_month(p.date_deselected);
-            let mut v = vec![b(in_month(Some(p.date_adopted))), b(desel)];
+            v.clear();
+            v.extend_from_slice(&[b(in_month(Some(p.date_adopted))), b(desel)]);
             v.extend(
                 reasons
                     .iter()
@@ -197,11 +212,13 @@ pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wan
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut t = Table::for_wanted(&refs, want);
     let cats = codes(input, "offence_category");
+    let mut v: Vec<Option<f64>> = Vec::with_capacity(names.len());
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };
         for o in ret.offences.iter().filter(|o| !o.adoption_history) {
             let convtic = o.outcome == "CONVICTION" || o.outcome == "TIC";
-            let mut v = vec![b(true)];
+            v.clear();
+            v.push(b(true));
             v.extend(cats.iter().map(|c| b(o.offence_category == c.as_str())));
             v.push(b(convtic));
             v.push(b(convtic && o.disposal.is_some_and(|d| d == "CUSTODY")));
