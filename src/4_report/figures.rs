@@ -9,25 +9,47 @@ use super::charts::{self, Chart, Kind, Series};
 use super::run::Report;
 use crate::measure::{Flag, Level, Measure, Value};
 use crate::register::REGIONS;
+use std::collections::HashMap;
 
-fn value(ms: &[Measure], level: Level, code: &str, name: &str) -> Option<f64> {
-    ms.iter()
-        .find(|m| m.level == level && m.area_code == code && m.measure == name && m.flag == Flag::None)
-        .and_then(|m| if let Value::Num(v) = m.value { Some(v) } else { None })
+/// A month's measures by (level, area code, measure): the numbers charted
+/// (those with a value and no flag), found without scanning every measure
+/// for every point of every chart.
+struct Values<'a>(HashMap<(Level, &'a str, &'a str), f64>);
+
+impl<'a> Values<'a> {
+    fn new(ms: &'a [Measure]) -> Values<'a> {
+        let mut map = HashMap::new();
+        for m in ms.iter().filter(|m| m.flag == Flag::None) {
+            if let Value::Num(v) = m.value {
+                // The first of a key wins, as a scan from the start found it.
+                map.entry((m.level, m.area_code.as_str(), m.measure.as_str())).or_insert(v);
+            }
+        }
+        Values(map)
+    }
+
+    fn get(&self, level: Level, code: &str, name: &str) -> Option<f64> {
+        self.0.get(&(level, code, name)).copied()
+    }
 }
 
+/// The region's schemes with measures, in the measures' (code) order.
 fn scheme_codes(r: &Report<'_>, region: &str) -> Vec<String> {
-    let mut codes: Vec<String> = r
-        .measures
-        .iter()
-        .filter(|m| m.level == Level::Scheme && r.register.get(&m.area_code).is_some_and(|s| s.region == region))
-        .map(|m| m.area_code.clone())
-        .collect();
-    codes.dedup();
+    let mut codes: Vec<String> = Vec::new();
+    let mut last: Option<&str> = None;
+    for m in r.measures.iter().filter(|m| m.level == Level::Scheme) {
+        if last == Some(m.area_code.as_str()) {
+            continue; // a scheme's measures are side by side
+        }
+        last = Some(m.area_code.as_str());
+        if r.register.get(&m.area_code).is_some_and(|s| s.region == region) && codes.last() != Some(&m.area_code) {
+            codes.push(m.area_code.clone());
+        }
+    }
     codes
 }
 
-fn cohort_chart(r: &Report<'_>, region: &str) -> Chart {
+fn cohort_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Chart {
     let codes = scheme_codes(r, region);
     let mut lines = Vec::new();
     let bcus = |two: bool| codes.iter().any(|c| r.register.get(c).is_some_and(|s| (s.bcus >= 2) == two));
@@ -42,7 +64,7 @@ fn cohort_chart(r: &Report<'_>, region: &str) -> Chart {
         kind: Kind::Bar,
         series: vec![Series {
             name: "Cohort (people)".into(),
-            values: codes.iter().map(|c| value(r.measures, Level::Scheme, c, "cohort_active")).collect(),
+            values: codes.iter().map(|c| now.get(Level::Scheme, c, "cohort_active")).collect(),
         }],
         categories: codes,
         y_label: "People".into(),
@@ -50,7 +72,7 @@ fn cohort_chart(r: &Report<'_>, region: &str) -> Chart {
     }
 }
 
-fn ni30_chart(r: &Report<'_>, region: &str) -> Option<Chart> {
+fn ni30_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Option<Chart> {
     let codes = scheme_codes(r, region);
     let name = ["ni30_outturn_reduction_pct", "ni30_reduction_pct", "ni30_rolling_reduction_pct"]
         .into_iter()
@@ -59,7 +81,7 @@ fn ni30_chart(r: &Report<'_>, region: &str) -> Option<Chart> {
         title: format!("{}, {region}", super::layout::ni30_header(name).replace(" (per cent)", "")),
         kind: Kind::Bar,
         series: vec![
-            Series { name: "Reduction from baseline (per cent)".into(), values: codes.iter().map(|c| value(r.measures, Level::Scheme, c, name)).collect() },
+            Series { name: "Reduction from baseline (per cent)".into(), values: codes.iter().map(|c| now.get(Level::Scheme, c, name)).collect() },
             Series { name: "Target (per cent)".into(), values: codes.iter().map(|c| r.register.get(c).and_then(|s| s.ni30_target_pct)).collect() },
         ],
         categories: codes,
@@ -68,17 +90,17 @@ fn ni30_chart(r: &Report<'_>, region: &str) -> Option<Chart> {
     })
 }
 
-fn trend_charts(r: &Report<'_>, level: Level, code: &str, name: &str) -> [Chart; 2] {
-    let months: Vec<String> = r.trend.iter().map(|(m, _)| m.to_string()).collect();
+fn trend_charts(r: &Report<'_>, months: &[Values<'_>], level: Level, code: &str, name: &str) -> [Chart; 2] {
+    let labels: Vec<String> = r.trend.iter().map(|(m, _)| m.to_string()).collect();
     let series = |label: &str, measure: &str| Series {
         name: label.into(),
-        values: r.trend.iter().map(|(_, ms)| value(ms, level, code, measure)).collect(),
+        values: months.iter().map(|ms| ms.get(level, code, measure)).collect(),
     };
     [
         Chart {
             title: format!("Cohort size and offences recorded by month, {name}"),
             kind: Kind::Line,
-            categories: months.clone(),
+            categories: labels.clone(),
             series: vec![series("Cohort (people)", "cohort_active"), series("Offences recorded (number)", "offences_recorded")],
             y_label: "People / offences".into(),
             reference_lines: Vec::new(),
@@ -86,7 +108,7 @@ fn trend_charts(r: &Report<'_>, level: Level, code: &str, name: &str) -> [Chart;
         Chart {
             title: format!("Custody share and NI 30 reduction so far by month, {name}"),
             kind: Kind::Line,
-            categories: months,
+            categories: labels,
             series: vec![series("In custody (per cent)", "custody_pct"), series("NI 30 reduction so far (per cent)", "ni30_rolling_reduction_pct")],
             y_label: "Per cent".into(),
             reference_lines: Vec::new(),
@@ -97,18 +119,20 @@ fn trend_charts(r: &Report<'_>, level: Level, code: &str, name: &str) -> [Chart;
 /// Every chart image: (path inside the period folder, bytes).
 pub fn images(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut named: Vec<(String, Chart)> = Vec::new();
+    let now = Values::new(r.measures);
+    let months: Vec<Values<'_>> = r.trend.iter().map(|(_, ms)| Values::new(ms)).collect();
     for reg in REGIONS.iter().filter(|reg| r.measures.iter().any(|m| m.level == Level::Region && m.area_code == **reg)) {
         let slug = region_slug(reg);
-        named.push((format!("{slug}-cohort-against-band"), cohort_chart(r, reg)));
-        if let Some(c) = ni30_chart(r, reg) {
+        named.push((format!("{slug}-cohort-against-band"), cohort_chart(r, &now, reg)));
+        if let Some(c) = ni30_chart(r, &now, reg) {
             named.push((format!("{slug}-ni30-against-target"), c));
         }
-        let [a, b] = trend_charts(r, Level::Region, reg, reg);
+        let [a, b] = trend_charts(r, &months, Level::Region, reg, reg);
         named.push((format!("{slug}-trend-cohort-offences"), a));
         named.push((format!("{slug}-trend-custody-ni30"), b));
     }
     if r.cfg.region.is_none() {
-        let [a, b] = trend_charts(r, Level::National, "national", "England and Wales");
+        let [a, b] = trend_charts(r, &months, Level::National, "national", "England and Wales");
         named.push(("national-trend-cohort-offences".into(), a));
         named.push(("national-trend-custody-ni30".into(), b));
     }
