@@ -90,15 +90,14 @@ fn measures_sheet(spec_sheet: &str, title: &str, cols: &[(String, String)], area
     Sheet { name: spec_sheet.to_string(), title: title.to_string(), headers, rows, chart: None }
 }
 
-/// The national or a regional workbook.
-fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
+/// The national or a regional workbook; `look` indexes all of P's measures.
+fn area_workbook(r: &Report<'_>, scope: &Scope, look: &Lookup<'_>) -> Result<Vec<u8>, String> {
     let areas = areas(r, scope);
-    let look = lookup(r.measures);
     let mut tables: Vec<Sheet<'static>> = Vec::new();
     let schemes = areas.iter().filter(|(l, _, _)| *l == Level::Scheme).count();
     for TableSpec { sheet, title, cols } in layout::tables(r.schema) {
         let cols: Vec<(String, String)> = cols.into_iter().map(|c| (c.header, c.measure)).collect();
-        let mut t = measures_sheet(sheet, title, &cols, &areas, &look);
+        let mut t = measures_sheet(sheet, title, &cols, &areas, look);
         if sheet == "Cohort" {
             // The band's minimum beside the cohort, for the chart.
             t.headers.push("Band minimum (people)".into());
@@ -128,7 +127,7 @@ fn area_workbook(r: &Report<'_>, scope: &Scope) -> Result<Vec<u8>, String> {
         }
     }
     let title = if ni30.iter().any(|(_, m)| m.contains("rolling")) { "NI 30 re-offending: outturn and in-year rolling figure" } else { "NI 30 re-offending" };
-    let mut ni = measures_sheet("NI_30", title, &ni30, &areas, &look);
+    let mut ni = measures_sheet("NI_30", title, &ni30, &areas, look);
     ni.headers.push("NI 30 target (per cent reduction)".into());
     for (row, (l, code, _)) in ni.rows.iter_mut().zip(&areas) {
         let target = if *l == Level::Scheme { r.register.get(code).and_then(|s| s.ni30_target_pct) } else { None };
@@ -168,8 +167,10 @@ pub fn area_workbooks(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> 
             scopes.push((format!("regions/{}.xlsx", region_slug(reg)), Scope::Region(reg.to_string())));
         }
     }
-    // Each workbook is independent: made in parallel.
-    scopes.into_par_iter().map(|(name, scope)| Ok((name, area_workbook(r, &scope)?))).collect()
+    // Each workbook is independent: made in parallel, from one index of
+    // the measures rather than one each.
+    let look = lookup(r.measures);
+    scopes.into_par_iter().map(|(name, scope)| Ok((name, area_workbook(r, &scope, &look)?))).collect()
 }
 
 /// issues.xlsx: every issue of every return, and the reconciliation per return.
