@@ -125,20 +125,19 @@ pub fn aggregate(table: &Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stat
     }
     let df = to_frame(table, want).map_err(|e| format!("measures: {e}"))?;
     for (level, k, stats) in group(df, want).map_err(|e| format!("measures: {e}"))? {
-        let Some((_, (prefix, names))) = LEVELS.get(level as usize) else { continue };
-        let name = || names(table).get(k as usize).map(String::as_str).unwrap_or_default();
-        let area = if prefix.is_empty() { "national".to_string() } else { format!("{prefix}{}", name()) };
+        let name = |names: &[String]| names.get(k as usize).cloned().unwrap_or_default();
+        let area = match level {
+            0 => format!("scheme:{}", name(&table.schemes)),
+            1 => format!("region:{}", name(&table.regions)),
+            _ => "national".to_string(),
+        };
         out.insert(area, stats);
     }
     Ok(out)
 }
 
-/// The three groupings: (key column, (area-key prefix, the key's names)).
-/// The national key is 0 for every row and names nothing: its area is
-/// `national`, whatever list it is given.
-type Names = fn(&Table) -> &Vec<String>;
-const LEVELS: [(&str, (&str, Names)); 3] =
-    [("scheme", ("scheme:", |t| &t.schemes)), ("region", ("region:", |t| &t.regions)), ("national", ("", |t| &t.regions))];
+/// The key columns grouped by, in the order of the levels `group` numbers.
+const LEVELS: [&str; 3] = ["scheme", "region", "national"];
 
 /// The table as a frame, with only the columns wanted.
 fn to_frame(t: &Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
@@ -177,7 +176,7 @@ fn group(df: DataFrame, want: &Wanted<'_>) -> PolarsResult<Vec<(u32, u32, Stats)
     let parts: Vec<LazyFrame> = LEVELS
         .iter()
         .enumerate()
-        .map(|(level, (key, _))| {
+        .map(|(level, key)| {
             lf.clone()
                 .group_by([col(*key).alias("__key")])
                 .agg(aggs.clone())

@@ -23,7 +23,7 @@ pub fn codes(input: &Input<'_>, list: &str) -> Vec<String> {
 pub fn ethnicity_groups(input: &Input<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for c in codes(input, "ethnicity") {
-        let g = ethnicity_group(&c);
+        let g = ethnicity_group(&c).to_string();
         if !out.contains(&g) {
             out.push(g);
         }
@@ -31,22 +31,13 @@ pub fn ethnicity_groups(input: &Input<'_>) -> Vec<String> {
     out
 }
 
-/// Is an ethnicity code in a group of [`ethnicity_groups`]? As
-/// `ethnicity_group(code) == group`, without making the group's name.
-fn in_group(code: &str, group: &str) -> bool {
-    if code == "NS" {
-        group == "ns"
-    } else {
-        let mut first = [0u8; 4];
-        code.chars().next().map(|c| c.to_ascii_lowercase().encode_utf8(&mut first) == group).unwrap_or(group.is_empty())
-    }
-}
-
-fn ethnicity_group(code: &str) -> String {
+/// A code's group: its letter (`w`, `m`, …) or `ns`; held inline, so a
+/// person's group is found without allocating.
+fn ethnicity_group(code: &str) -> compact_str::CompactString {
     if code == "NS" {
         "ns".into()
     } else {
-        code.chars().next().map(|c| c.to_ascii_lowercase().to_string()).unwrap_or_default()
+        code.chars().next().map(|c| std::iter::once(c.to_ascii_lowercase()).collect()).unwrap_or_default()
     }
 }
 
@@ -137,7 +128,8 @@ pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wante
                     .map(|(_, lo, hi)| b(age >= *lo && age <= *hi)),
             );
             v.extend(genders.iter().map(|g| b(p.gender == g.as_str())));
-            v.extend(groups.iter().map(|x| b(in_group(p.ethnicity.as_str(), x))));
+            let g = ethnicity_group(p.ethnicity.as_str());
+            v.extend(groups.iter().map(|x| b(g == x.as_str())));
             v.push(b(p.selection_score.is_some()));
             v.push(Some(p.selection_score.unwrap_or(0) as f64));
             let accom = p.accommodation.map(Code::as_str);

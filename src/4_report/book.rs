@@ -49,9 +49,10 @@ fn areas(r: &Report<'_>, scope: &Scope) -> Vec<(Level, String, String)> {
     seen
 }
 
-type Lookup<'a> = HashMap<(Level, &'a str, &'a str), &'a Measure>;
+/// Measures by (level, area code, measure), for tables and charts.
+pub(super) type Lookup<'a> = HashMap<(Level, &'a str, &'a str), &'a Measure>;
 
-fn lookup(measures: &[Measure]) -> Lookup<'_> {
+pub(super) fn lookup(measures: &[Measure]) -> Lookup<'_> {
     measures.iter().map(|m| ((m.level, m.area_code.as_str(), m.measure.as_str()), m)).collect()
 }
 

@@ -4,33 +4,17 @@
 //! workbooks' native charts, drawn by `charts.rs`.
 
 use rayon::prelude::*;
-use super::book::region_slug;
+use super::book::{lookup, region_slug, Lookup};
 use super::charts::{self, Chart, Kind, Series};
 use super::run::Report;
-use crate::measure::{Flag, Level, Measure, Value};
+use crate::measure::{Flag, Level, Value};
 use crate::register::REGIONS;
-use std::collections::HashMap;
 
-/// A month's measures by (level, area code, measure): the numbers charted
-/// (those with a value and no flag), found without scanning every measure
-/// for every point of every chart.
-struct Values<'a>(HashMap<(Level, &'a str, &'a str), f64>);
-
-impl<'a> Values<'a> {
-    fn new(ms: &'a [Measure]) -> Values<'a> {
-        let mut map = HashMap::new();
-        for m in ms.iter().filter(|m| m.flag == Flag::None) {
-            if let Value::Num(v) = m.value {
-                // The first of a key wins, as a scan from the start found it.
-                map.entry((m.level, m.area_code.as_str(), m.measure.as_str())).or_insert(v);
-            }
-        }
-        Values(map)
-    }
-
-    fn get(&self, level: Level, code: &str, name: &str) -> Option<f64> {
-        self.0.get(&(level, code, name)).copied()
-    }
+/// A charted number: a measure with a value and no flag.
+fn value(look: &Lookup<'_>, level: Level, code: &str, name: &str) -> Option<f64> {
+    look.get(&(level, code, name))
+        .filter(|m| m.flag == Flag::None)
+        .and_then(|m| if let Value::Num(v) = m.value { Some(v) } else { None })
 }
 
 /// The region's schemes with measures, in the measures' (code) order.
@@ -49,7 +33,7 @@ fn scheme_codes(r: &Report<'_>, region: &str) -> Vec<String> {
     codes
 }
 
-fn cohort_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Chart {
+fn cohort_chart(r: &Report<'_>, now: &Lookup<'_>, region: &str) -> Chart {
     let codes = scheme_codes(r, region);
     let mut lines = Vec::new();
     let bcus = |two: bool| codes.iter().any(|c| r.register.get(c).is_some_and(|s| (s.bcus >= 2) == two));
@@ -64,7 +48,7 @@ fn cohort_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Chart {
         kind: Kind::Bar,
         series: vec![Series {
             name: "Cohort (people)".into(),
-            values: codes.iter().map(|c| now.get(Level::Scheme, c, "cohort_active")).collect(),
+            values: codes.iter().map(|c| value(now, Level::Scheme, c, "cohort_active")).collect(),
         }],
         categories: codes,
         y_label: "People".into(),
@@ -72,7 +56,7 @@ fn cohort_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Chart {
     }
 }
 
-fn ni30_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Option<Chart> {
+fn ni30_chart(r: &Report<'_>, now: &Lookup<'_>, region: &str) -> Option<Chart> {
     let codes = scheme_codes(r, region);
     let name = ["ni30_outturn_reduction_pct", "ni30_reduction_pct", "ni30_rolling_reduction_pct"]
         .into_iter()
@@ -81,7 +65,7 @@ fn ni30_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Option<Chart> {
         title: format!("{}, {region}", super::layout::ni30_header(name).replace(" (per cent)", "")),
         kind: Kind::Bar,
         series: vec![
-            Series { name: "Reduction from baseline (per cent)".into(), values: codes.iter().map(|c| now.get(Level::Scheme, c, name)).collect() },
+            Series { name: "Reduction from baseline (per cent)".into(), values: codes.iter().map(|c| value(now, Level::Scheme, c, name)).collect() },
             Series { name: "Target (per cent)".into(), values: codes.iter().map(|c| r.register.get(c).and_then(|s| s.ni30_target_pct)).collect() },
         ],
         categories: codes,
@@ -90,11 +74,11 @@ fn ni30_chart(r: &Report<'_>, now: &Values<'_>, region: &str) -> Option<Chart> {
     })
 }
 
-fn trend_charts(r: &Report<'_>, months: &[Values<'_>], level: Level, code: &str, name: &str) -> [Chart; 2] {
+fn trend_charts(r: &Report<'_>, months: &[Lookup<'_>], level: Level, code: &str, name: &str) -> [Chart; 2] {
     let labels: Vec<String> = r.trend.iter().map(|(m, _)| m.to_string()).collect();
     let series = |label: &str, measure: &str| Series {
         name: label.into(),
-        values: months.iter().map(|ms| ms.get(level, code, measure)).collect(),
+        values: months.iter().map(|ms| value(ms, level, code, measure)).collect(),
     };
     [
         Chart {
@@ -119,8 +103,8 @@ fn trend_charts(r: &Report<'_>, months: &[Values<'_>], level: Level, code: &str,
 /// Every chart image: (path inside the period folder, bytes).
 pub fn images(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut named: Vec<(String, Chart)> = Vec::new();
-    let now = Values::new(r.measures);
-    let months: Vec<Values<'_>> = r.trend.iter().map(|(_, ms)| Values::new(ms)).collect();
+    let now = lookup(r.measures);
+    let months: Vec<Lookup<'_>> = r.trend.iter().map(|(_, ms)| lookup(ms)).collect();
     for reg in REGIONS.iter().filter(|reg| r.measures.iter().any(|m| m.level == Level::Region && m.area_code == **reg)) {
         let slug = region_slug(reg);
         named.push((format!("{slug}-cohort-against-band"), cohort_chart(r, &now, reg)));
