@@ -20,7 +20,7 @@ fn measures(rets: &[Ret], p: &str, tweak: impl Fn(&mut Config)) -> Vec<Measure> 
     let mut checked = common::check_all(rets);
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
     let combined = validate::finish(&mut checked, &schema, &register);
-    let input = measure::Input { checked: &checked, combined: &combined, register: &register, schema: &schema, ni30_offences: None };
+    let input = measure::Input::new(&checked, &combined, &register, &schema, None);
     let mut cfg = Config::new(period);
     tweak(&mut cfg);
     measure::compute(&input, &cfg).unwrap()
@@ -290,6 +290,35 @@ fn ni30_without_cautions_and_in_year() {
     assert_eq!(scheme(&ms, "ni30_followup_offences"), "absent");
 }
 
+/// A report computes many months from one input, and NI 30's cohorts are
+/// worked out once per year for all of them: every month, in any order and
+/// with either cautions switch, must get what a run of its own gives.
+#[test]
+fn every_month_of_a_report_gets_its_own_ni30_rolling_figure() {
+    let schema = Schema::pmf1().unwrap();
+    let register = fixture_register();
+    let mut checked = common::check_all(&ni30_returns());
+    let combined = validate::finish(&mut checked, &schema, &register);
+    let shared = measure::Input::new(&checked, &combined, &register, &schema, None);
+    let rolling = |input: &measure::Input<'_>, month: &str, cautions: bool| {
+        let cfg = Config { ni30_cautions: cautions, ..Config::new(Month::parse_iso(month).unwrap()) };
+        scheme(&measure::trend(input, &cfg).unwrap(), "ni30_rolling_reduction_pct")
+    };
+    // April 2008: m = 1, B = 3 (B1, B2, B4), 3 x 1/12 = 0.25 expected, none yet: 100 %.
+    // May 2008: F1 (1 May) counts: (0.5 - 1) / 0.5 = -100 %. Without cautions B = 2.
+    let cases = [
+        ("2008-05", true, "-100|-0.5|0.5|"),
+        ("2008-04", true, "100|0.25|0.25|"),
+        ("2008-05", false, "-200|-0.666667|0.333333|"),
+        ("2009-03", true, "66.666667|2|3|"),
+    ];
+    for (month, cautions, want) in cases {
+        let fresh = measure::Input::new(&checked, &combined, &register, &schema, None);
+        assert_eq!(rolling(&shared, month, cautions), want, "{month}, cautions {cautions}, on the shared input");
+        assert_eq!(rolling(&fresh, month, cautions), want, "{month}, cautions {cautions}, on its own");
+    }
+}
+
 #[test]
 fn ni30_with_no_baseline_offences_is_z() {
     let mut rets = ni30_returns();
@@ -343,7 +372,7 @@ fn ni30_from_a_national_offences_extract() {
     let period = Month::parse_iso("2009-10").unwrap();
     let mut checked = common::check_all(&ni30_returns());
     let combined = validate::finish(&mut checked, &schema, &register);
-    let input = measure::Input { checked: &checked, combined: &combined, register: &register, schema: &schema, ni30_offences: Some(&extract) };
+    let input = measure::Input::new(&checked, &combined, &register, &schema, Some(&extract));
     let ms = measure::compute(&input, &Config::new(period)).unwrap();
     // The extract replaces the returns' offences: B = 2 (X1, X2), F = 2 (X3, X4; X5 proven after 30/09/2009).
     assert_eq!(scheme(&ms, "ni30_outturn_baseline_offences"), "2|||");

@@ -112,6 +112,20 @@ pub struct Input<'a> {
     /// `--offences FILE`: a national extract used in place of the ledger for
     /// NI 30, sorted by PPO ID.
     pub ni30_offences: Option<&'a [Offence]>,
+    /// What the months of a run share, worked out once: NI 30's cohorts.
+    memo: ni30::Memo,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(
+        checked: &'a [Checked],
+        combined: &'a Combined,
+        register: &'a Register,
+        schema: &'a Schema,
+        ni30_offences: Option<&'a [Offence]>,
+    ) -> Input<'a> {
+        Input { checked, combined, register, schema, ni30_offences, memo: ni30::Memo::default() }
+    }
 }
 
 /// The measures the reports follow month by month (the Trends sheet).

@@ -13,7 +13,7 @@ use super::headline::areas;
 use super::{mean, rate, Config, Detail, Flag, Input, Measure, Value};
 use crate::calendar::Month;
 use crate::register::Scheme;
-use crate::validate::{LedgerEntry, Person, Pnc};
+use crate::validate::{LedgerEntry, Pnc};
 use chrono::NaiveDate;
 
 /// The years shown for month P: (Y, row-name prefix).
@@ -56,27 +56,82 @@ fn proven<'a>(input: &'a Input<'a>) -> std::borrow::Cow<'a, [LedgerEntry]> {
     }
 }
 
-/// Each person's offences, for persons sorted by PPO ID: one pass over both.
-fn offences_of<'a>(ids: &[Pnc], proven: &'a [LedgerEntry]) -> Vec<&'a [LedgerEntry]> {
-    let mut out = Vec::with_capacity(ids.len());
-    let mut at = 0;
-    for id in ids {
-        while proven.get(at).is_some_and(|e| e.ppo < *id) {
-            at += 1; // a merge: both are sorted, so the whole pass reads each entry once
-        }
-        let n = proven[at..].iter().take_while(|e| e.ppo == *id).count();
-        out.push(&proven[at..at + n]);
+/// A scheme's NI 30 cohort for a year and what it offended. It is the same
+/// for every month that shows the year, so a run works it out once
+/// ([`Memo`]) rather than once per trend month.
+struct SchemeCohort {
+    /// The members' PPO IDs, sorted: whether each was deselected depends on
+    /// the month, so is found per month.
+    ids: Vec<Pnc>,
+    baseline: u32,
+    followup: u32,
+    /// Members with at least one follow-up offence.
+    reoffenders: u32,
+    /// The offence dates of the follow-up offences, sorted: the rolling
+    /// figure of m months counts those up to the m-th month's end.
+    followup_dates: Vec<NaiveDate>,
+}
+
+/// Every register scheme active in February Y, by code: its cohort, or
+/// `None` with no return for February Y or earlier.
+type YearCohorts = std::collections::HashMap<String, Option<SchemeCohort>>;
+
+/// The cohorts of the NI 30 years worked out so far in a run, by (year,
+/// cautions counted). The months of a report are computed in parallel: the
+/// first to need a year works it out and the others wait for it.
+#[derive(Default)]
+pub struct Memo {
+    years: std::sync::Mutex<std::collections::BTreeMap<(i32, bool), std::sync::Arc<std::sync::OnceLock<YearCohorts>>>>,
+}
+
+impl Memo {
+    fn year(&self, y: i32, cautions: bool) -> std::sync::Arc<std::sync::OnceLock<YearCohorts>> {
+        let mut years = self.years.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        years.entry((y, cautions)).or_default().clone()
+    }
+}
+
+/// The cohorts of year Y for every register scheme active in February Y.
+fn year_cohorts(input: &Input<'_>, y: i32, cautions: bool) -> YearCohorts {
+    let feb = Month { year: y, month: 2 };
+    let snapshot = feb.first_day();
+    let (base_from, base_to) = (date(y - 2, 10, 1), date(y - 1, 9, 30));
+    let (fu_from, fu_to) = (date(y, 4, 1), date(y + 1, 3, 31));
+    let proven = proven(input);
+    let mut out = YearCohorts::new();
+    for s in input.register.schemes.iter().filter(|s| s.active_in(feb)) {
+        let ret = input.combined.used.range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), feb)).next_back();
+        let cohort = ret.map(|(_, &i)| {
+            let mut ids: Vec<Pnc> =
+                input.checked[i].people.iter().filter(|p| p.strand != "PD" && p.active_at(snapshot)).map(|p| p.ppo_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut c = SchemeCohort { ids, baseline: 0, followup: 0, reoffenders: 0, followup_dates: Vec::new() };
+            for id in &c.ids {
+                // The ledger (and the extract) is sorted by PPO ID.
+                let from = proven.partition_point(|e| e.ppo < *id);
+                let theirs = &proven[from..from + proven[from..].partition_point(|e| e.ppo == *id)];
+                c.baseline += theirs.iter().filter(|o| counts_in(o, base_from, base_to, proven_by(base_to), cautions)).count() as u32;
+                let before = c.followup_dates.len();
+                c.followup_dates.extend(theirs.iter().filter(|o| counts_in(o, fu_from, fu_to, proven_by(fu_to), cautions)).map(|o| o.offence_date));
+                let f = (c.followup_dates.len() - before) as u32;
+                c.followup += f;
+                c.reoffenders += u32::from(f > 0);
+            }
+            c.followup_dates.sort_unstable();
+            c
+        });
+        out.insert(s.code.clone(), cohort);
     }
     out
 }
 
 pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], detail: Detail) -> Result<Vec<Measure>, String> {
     let mut out = Vec::new();
-    let proven = proven(input);
     // The trends follow the report year only.
     let years = years(input, cfg).into_iter().filter(|(_, prefix)| detail == Detail::All || *prefix == "ni30_");
     for (y, prefix) in years {
-        year_rows(input, cfg, schemes, y, prefix, &proven, &mut out)?;
+        year_rows(input, cfg, schemes, detail, (y, prefix), &mut out)?;
     }
     Ok(out)
 }
@@ -104,23 +159,19 @@ fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> V
     out.into_iter().map(|d| d.unwrap_or(false)).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The rows of year Y, named with `prefix`, for the month `cfg.period`.
 fn year_rows(
     input: &Input<'_>,
     cfg: &Config,
     schemes: &[&Scheme],
-    y: i32,
-    prefix: &str,
-    proven: &[LedgerEntry],
+    detail: Detail,
+    (y, prefix): (i32, &str),
     out: &mut Vec<Measure>,
 ) -> Result<(), String> {
     let feb = Month { year: y, month: 2 };
-    let snapshot = feb.first_day();
     let cap = cfg.period.min(Month { year: y + 1, month: 3 });
     let complete = cfg.period >= Month { year: y + 1, month: 9 };
     let m = (cfg.period.index() - Month { year: y, month: 4 }.index() + 1).clamp(0, 12);
-    let (base_from, base_to) = (date(y - 2, 10, 1), date(y - 1, 9, 30));
-    let (fu_from, fu_to) = (date(y, 4, 1), date(y + 1, 3, 31));
     let rolling_to = Month { year: y, month: 4 }.add(m.max(1) - 1).last_day();
 
     let in_year: Vec<&Scheme> = schemes
@@ -128,47 +179,24 @@ fn year_rows(
         .copied()
         .filter(|s| s.active_in(feb))
         .collect();
-    // Each scheme's cohort: its return for February Y (or the latest
-    // earlier one), its members and whether each was deselected by the cap.
-    type Cohort<'p> = Option<(Vec<&'p Person>, Vec<bool>)>;
-    let cohorts: Vec<Cohort<'_>> = in_year
-        .iter()
-        .map(|s| {
-            let ret = input.combined.used.range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), feb)).next_back();
-            ret.map(|(_, &i)| {
-                let mut members: Vec<&Person> = input.checked[i].people.iter().filter(|p| p.strand != "PD" && p.active_at(snapshot)).collect();
-                members.sort_by_key(|p| p.ppo_id);
-                members.dedup_by_key(|p| p.ppo_id);
-                let ids: Vec<Pnc> = members.iter().map(|p| p.ppo_id).collect();
-                let desel = deselected(input, &s.code, cap, &ids);
-                (members, desel)
-            })
-        })
-        .collect();
-    // Every member's offences, found in one pass over the offences.
-    let mut ids: Vec<Pnc> = cohorts.iter().flatten().flat_map(|(m, _)| m.iter().map(|p| p.ppo_id)).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let theirs = offences_of(&ids, proven);
+    let cohorts = input.memo.year(y, cfg.ni30_cautions);
+    let cohorts = cohorts.get_or_init(|| year_cohorts(input, y, cfg.ni30_cautions));
+    // One row per scheme: every figure below is a sum over the members.
     let mut table = Table::new(&["member", "b", "f", "reoff", "fm", "desel", "has_return"]);
-    for (s, cohort) in in_year.iter().zip(&cohorts) {
-        let Some((members, desel)) = cohort else {
+    for s in &in_year {
+        let Some(Some(c)) = cohorts.get(&s.code) else {
             table.push(&s.code, &s.region, 0, &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0)]);
             continue;
         };
-        for (k, p) in members.iter().enumerate() {
-            let offences = ids.binary_search(&p.ppo_id).map(|i| theirs[i]).unwrap_or(&[]);
-            let n = |from, to, by| offences.iter().filter(|o| counts_in(o, from, to, by, cfg.ni30_cautions)).count() as f64;
-            let b = n(base_from, base_to, proven_by(base_to));
-            let f = n(fu_from, fu_to, proven_by(fu_to));
-            // The rolling figure: offences of the follow-up months seen so far.
-            let fm = if m >= 1 { n(fu_from, rolling_to, proven_by(fu_to)) } else { 0.0 };
-            let v = [Some(1.0), Some(b), Some(f), Some(f64::from(u8::from(f > 0.0))), Some(fm), Some(f64::from(u8::from(desel[k]))), Some(1.0)];
-            table.push(&s.code, &s.region, p.ppo_id.number(), &v);
-        }
-        if members.is_empty() {
-            table.push(&s.code, &s.region, 0, &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(1.0)]);
-        }
+        // The rolling figure: offences of the follow-up months seen so far.
+        let fm = if m >= 1 { c.followup_dates.partition_point(|d| *d <= rolling_to) } else { 0 };
+        // Only the full report says how many were deselected.
+        let desel = match detail {
+            Detail::All => deselected(input, &s.code, cap, &c.ids).into_iter().filter(|d| *d).count(),
+            Detail::Trend => 0,
+        };
+        let v = [c.ids.len() as f64, c.baseline.into(), c.followup.into(), c.reoffenders.into(), fm as f64, desel as f64, 1.0];
+        table.push(&s.code, &s.region, 0, &v.map(Some));
     }
     let cols = ["member", "b", "f", "reoff", "fm", "desel", "has_return"];
     let agg = aggregate(&table, &Wanted { sums: &cols, ..Default::default() })?;
@@ -178,6 +206,9 @@ fn year_rows(
         let scheme = area.scheme.map(|i| in_year[i]);
         let available = st.sum("has_return") > 0.0;
         let mut push = |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
+            if detail == Detail::Trend && !super::TREND.iter().any(|t| t.strip_prefix(prefix) == Some(name)) {
+                return; // a trend month keeps only the trend measures
+            }
             let (value, num, den, flag) = if available || name == "year" { (value, num, den, flag) } else { (Value::Empty, None, None, Flag::X) };
             out.push(Measure {
                 period: cfg.period,

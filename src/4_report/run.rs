@@ -96,13 +96,7 @@ pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn()
         due_weekday: 6,
         suppress: job.suppress,
     };
-    let input = measure::Input {
-        checked: &checked,
-        combined: &combined,
-        register,
-        schema,
-        ni30_offences: extract.as_deref(),
-    };
+    let input = measure::Input::new(&checked, &combined, register, schema, extract.as_deref());
     let first = combined
         .used
         .keys()
