@@ -67,9 +67,26 @@ fn placed(c: &Checked) -> Option<(String, Month)> {
     Some((c.meta.scheme.clone()?, c.meta.period?))
 }
 
-/// Which return is used for each scheme-month, and the ledger. Pure: reads
-/// the verdicts `cross_check` set.
-pub fn combine(checked: &[Checked]) -> Combined {
+/// Every offence of the usable returns that have a scheme and month, by
+/// (PPO ID, Offence ref) then in ledger order: the order X05 compares in,
+/// and the ledger's (its subset from the used returns keeps the order).
+/// Each is (the offence, its return, its index there).
+fn offences_by_key(checked: &[Checked]) -> Vec<(&Offence, usize, usize)> {
+    let mut order: Vec<usize> = (0..checked.len()).filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some()).collect();
+    order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
+    let mut all: Vec<(&Offence, usize, usize, usize)> = Vec::with_capacity(order.iter().map(|&i| checked[i].offences.len()).sum());
+    for (rank, &i) in order.iter().enumerate() {
+        all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| (o, rank, i, k)));
+    }
+    // Keys are unique (D02 excludes a ref twice in one return), so the
+    // parallel unstable sort has one result.
+    all.par_sort_unstable_by(|a, b| (a.0.ppo_id, &a.0.offence_ref, a.1).cmp(&(b.0.ppo_id, &b.0.offence_ref, b.1)));
+    all.into_iter().map(|(o, _, i, k)| (o, i, k)).collect()
+}
+
+/// Which return is used for each scheme-month, and the ledger (from
+/// [`offences_by_key`]). Pure: reads the verdicts `cross_check` set.
+fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) -> Combined {
     let mut out = Combined::default();
     for (i, c) in checked.iter().enumerate() {
         if let Some(key) = placed(c) {
@@ -79,25 +96,16 @@ pub fn combine(checked: &[Checked]) -> Combined {
             }
         }
     }
-    let mut order: Vec<usize> = out.used.values().copied().collect();
-    order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
-    // Every offence of the used returns, by key then by ledger order: the
-    // last of each key wins.
-    let mut all: Vec<(&Offence, usize, LedgerEntry)> = Vec::with_capacity(order.iter().map(|&i| checked[i].offences.len()).sum());
-    for (rank, &i) in order.iter().enumerate() {
-        all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| (o, rank, LedgerEntry::new(o, i, k))));
+    let mut used = vec![false; checked.len()];
+    for &i in out.used.values() {
+        used[i] = true;
     }
-    // Keys are unique (D02 excludes a ref twice in one return), so the
-    // parallel unstable sort has one result.
-    all.par_sort_unstable_by(|a, b| {
-        (a.0.ppo_id, &a.0.offence_ref, a.1).cmp(&(b.0.ppo_id, &b.0.offence_ref, b.1))
-    });
-    for (k, entry) in all.iter().enumerate() {
-        let last = all.get(k + 1).is_none_or(|next| {
-            (next.0.ppo_id, &next.0.offence_ref) != (entry.0.ppo_id, &entry.0.offence_ref)
-        });
+    // The offences of the used returns, in the same order: the last of each key wins.
+    let mut theirs = by_key.iter().filter(|(_, i, _)| used[*i]).peekable();
+    while let Some(&(o, i, k)) = theirs.next() {
+        let last = theirs.peek().is_none_or(|next| (next.0.ppo_id, &next.0.offence_ref) != (o.ppo_id, &o.offence_ref));
         if last {
-            out.ledger.push(entry.2);
+            out.ledger.push(LedgerEntry::new(o, i, k));
         }
     }
     out
@@ -115,7 +123,8 @@ pub fn cross_check(checked: &mut [Checked], _register: &Register) -> Combined {
     // The other checks only read the returns: run side by side, and their
     // issues added in one order (X03, X04, X05) whatever the timing.
     let shared: &[Checked] = checked;
-    let (combined, changed) = rayon::join(|| combine(shared), || changed_offences(shared));
+    let by_key = offences_by_key(shared);
+    let (combined, changed) = rayon::join(|| combine(shared, &by_key), || changed_offences(shared, &by_key));
     let (lost, double) = rayon::join(|| lost_people(shared, &combined), || double_schemes(shared, &combined));
     for (i, issue) in lost.into_iter().chain(double).chain(changed) {
         checked[i].issues.push(issue);
@@ -262,24 +271,11 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
 }
 
 /// X05: an offence ref reported again with different values.
-fn changed_offences(checked: &[Checked]) -> Vec<(usize, Issue)> {
-    let mut order: Vec<usize> = (0..checked.len()).filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some()).collect();
-    order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
-    // Every offence of the usable returns, by key then in ledger order: each
-    // is compared with the one before it of the same key.
-    let mut all: Vec<(usize, usize, usize)> = Vec::with_capacity(order.iter().map(|&i| checked[i].offences.len()).sum());
-    for (rank, &i) in order.iter().enumerate() {
-        all.extend((0..checked[i].offences.len()).map(|k| (rank, i, k)));
-    }
-    let key = |&(rank, i, k): &(usize, usize, usize)| {
-        let o = &checked[i].offences[k];
-        (o.ppo_id, &*o.offence_ref, rank)
-    };
-    all.par_sort_unstable_by(|a, b| key(a).cmp(&key(b))); // unique keys, as in `combine`
+fn changed_offences(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) -> Vec<(usize, Issue)> {
+    // Each offence is compared with the one before it of the same key.
     let mut found: Vec<(usize, Issue)> = Vec::new();
-    for pair in all.windows(2) {
-        let ((_, j, pk), (_, i, k)) = (pair[0], pair[1]);
-        let (prev, o) = (&checked[j].offences[pk], &checked[i].offences[k]);
+    for pair in by_key.windows(2) {
+        let ((prev, j, _), (o, i, _)) = (pair[0], pair[1]);
         if (prev.ppo_id, &prev.offence_ref) != (o.ppo_id, &o.offence_ref) {
             continue;
         }

@@ -18,7 +18,7 @@ mod rules;
 mod sheet;
 
 pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
-pub use cross::{combine, Combined, LedgerEntry};
+pub use cross::{Combined, LedgerEntry};
 pub use pnc::{check_letter, parse_pnc, Pnc};
 
 use crate::calendar::Month;
