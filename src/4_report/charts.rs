@@ -15,13 +15,13 @@
 //!   or any reference line) under it, y axis from 0 (or below if negative),
 //!   light horizontal grid lines only, x labels thinned or rotated to fit,
 //!   Analysis Function categorical palette in order, flat colours.
-//! - PNG bytes come from plotters' bitmap encoder, which only writes files:
-//!   it goes through a uniquely named file in the temp folder, removed after.
+//! - A PNG is drawn into memory and encoded with the image crate's PNG
+//!   encoder at its defaults, as plotters' own file saving does: no
+//!   temporary file, and the same bytes.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// One named series of values, one per category (None = gap / no value).
@@ -85,17 +85,18 @@ fn font_registered() -> Result<(), String> {
 }
 
 fn render_png(chart: &Chart) -> Result<Vec<u8>, String> {
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let name = format!("pmf-chart-{}-{}.png", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
-    let path = std::env::temp_dir().join(name);
-    let result = (|| {
-        let root = BitMapBackend::new(&path, (W, H)).into_drawing_area();
+    // Drawn into memory and encoded as plotters would save it to a file
+    // (the image crate's PNG encoder, its default settings), so no
+    // temporary file is needed.
+    let mut pixels = vec![0u8; W as usize * H as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (W, H)).into_drawing_area();
         draw(&root, chart).and_then(|_| root.present().map_err(fail))?;
-        drop(root);
-        std::fs::read(&path).map_err(|e| format!("{}: cannot read the chart back: {e}", path.display()))
-    })();
-    let _ = std::fs::remove_file(&path);
-    result
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(image::codecs::png::PngEncoder::new(&mut png), &pixels, W, H, image::ColorType::Rgb8)
+        .map_err(fail)?;
+    Ok(png)
 }
 
 fn fail<E: std::fmt::Display>(e: E) -> String { format!("cannot draw the chart: {e}") }
