@@ -292,12 +292,16 @@ fn ni30_without_cautions_and_in_year() {
 
 /// A report computes many months from one input, and NI 30's cohorts are
 /// worked out once per year for all of them: every month, in any order and
-/// with either cautions switch, must get what a run of its own gives.
+/// with either cautions switch, must get what the same returns give it on
+/// an input of its own.
 #[test]
 fn every_month_of_a_report_gets_its_own_ni30_rolling_figure() {
     let schema = Schema::pmf1().unwrap();
     let register = fixture_register();
-    let mut checked = common::check_all(&ni30_returns());
+    let mut rets = ni30_returns();
+    // F4: a follow-up offence on the last day of June 2008, the third month.
+    rets[1] = rets[1].clone().push_offence(offence("2003/0000042Q", "F4", "2008-06-30", "2008-08-01", "CONVICTION", "2009-06-04"));
+    let mut checked = common::check_all(&rets);
     let combined = validate::finish(&mut checked, &schema, &register);
     let shared = measure::Input::new(&checked, &combined, &register, &schema, None);
     let rolling = |input: &measure::Input<'_>, month: &str, cautions: bool| {
@@ -306,16 +310,49 @@ fn every_month_of_a_report_gets_its_own_ni30_rolling_figure() {
     };
     // April 2008: m = 1, B = 3 (B1, B2, B4), 3 x 1/12 = 0.25 expected, none yet: 100 %.
     // May 2008: F1 (1 May) counts: (0.5 - 1) / 0.5 = -100 %. Without cautions B = 2.
+    // June 2008: F4 (30 June) counts too: (0.75 - 2) / 0.75. March 2009: (3 - 2) / 3.
     let cases = [
         ("2008-05", true, "-100|-0.5|0.5|"),
         ("2008-04", true, "100|0.25|0.25|"),
+        ("2008-06", true, "-166.666667|-1.25|0.75|"),
         ("2008-05", false, "-200|-0.666667|0.333333|"),
-        ("2009-03", true, "66.666667|2|3|"),
+        ("2009-03", true, "33.333333|1|3|"),
     ];
     for (month, cautions, want) in cases {
         let fresh = measure::Input::new(&checked, &combined, &register, &schema, None);
         assert_eq!(rolling(&shared, month, cautions), want, "{month}, cautions {cautions}, on the shared input");
         assert_eq!(rolling(&fresh, month, cautions), want, "{month}, cautions {cautions}, on its own");
+    }
+}
+
+/// A trend month computes only the trend measures (and skips NI 30's
+/// deselection count): they must equal the same measures of that month's
+/// full computation, at every level and whatever the configuration.
+#[test]
+fn a_trend_month_equals_the_full_measures_of_that_month() {
+    let schema = Schema::pmf1().unwrap();
+    let register = fixture_register();
+    let mut checked = common::check_all(&ni30_returns());
+    let combined = validate::finish(&mut checked, &schema, &register);
+    let input = measure::Input::new(&checked, &combined, &register, &schema, None);
+    let configs: [fn(&mut Config); 4] = [
+        |_| {},
+        |c| c.region = Some("North East".into()),
+        |c| c.suppress = Some(2),
+        |c| c.ni30_cautions = false,
+    ];
+    for (k, tweak) in configs.iter().enumerate() {
+        for month in ["2009-10", "2008-02", "2008-06", "2009-03", "2009-06"] {
+            let mut cfg = Config::new(Month::parse_iso(month).unwrap());
+            tweak(&mut cfg);
+            let mut full = measure::compute(&input, &cfg).unwrap();
+            full.retain(|m| measure::TREND.contains(&m.measure.as_str()));
+            let trend = measure::trend(&input, &cfg).unwrap();
+            assert!(trend.iter().any(|m| m.measure == "cohort_active"), "{month}: trend rows are there");
+            let rolling = trend.iter().any(|m| m.measure == "ni30_rolling_reduction_pct");
+            assert_eq!(rolling, month == "2008-06" || month == "2009-03", "{month}: only in NI 30 year 2008 (April 2008 to March 2009)");
+            assert_eq!(trend, full, "{month}, configuration {k}");
+        }
     }
 }
 

@@ -180,6 +180,9 @@ fn year_rows(
         .filter(|s| s.active_in(feb))
         .collect();
     let cohorts = input.memo.year(y, cfg.ni30_cautions);
+    // Other months wait here while one works the year out: `year_cohorts`
+    // must stay free of rayon and polars, or a waiting worker could be
+    // handed a job that waits on this same cell.
     let cohorts = cohorts.get_or_init(|| year_cohorts(input, y, cfg.ni30_cautions));
     // One row per scheme: every figure below is a sum over the members.
     let mut table = Table::new(&["member", "b", "f", "reoff", "fm", "desel", "has_return"]);
