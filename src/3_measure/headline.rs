@@ -280,7 +280,7 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn push(&mut self, name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag) {
-        if self.detail == Detail::Trend && !super::TREND.contains(&name) {
+        if !self.detail.keeps("", name) {
             return;
         }
         self.out.push(Measure {

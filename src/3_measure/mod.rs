@@ -146,6 +146,13 @@ pub enum Detail {
     Trend,
 }
 
+impl Detail {
+    /// Does a month computed at this detail keep the measure `prefix` + `name`?
+    fn keeps(self, prefix: &str, name: &str) -> bool {
+        self == Detail::All || TREND.iter().any(|t| t.strip_prefix(prefix) == Some(name))
+    }
+}
+
 /// Every measure for the month, sorted: schemes by code, then regions in
 /// the register's order, then national; measures in the spec's order.
 pub fn compute(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> {

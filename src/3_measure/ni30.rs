@@ -136,18 +136,18 @@ pub fn rows(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], detail: Detail
     Ok(out)
 }
 
-/// For each cohort member of a scheme: does their latest row on the
-/// scheme's used returns up to `cap` carry a deselection?
-fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> Vec<bool> {
-    // By member, in `members`' (sorted) order: None until their latest row is seen.
-    let mut out: Vec<Option<bool>> = vec![None; members.len()];
+/// How many of a scheme's cohort members (sorted) have a deselection on
+/// their latest row in the scheme's used returns up to `cap`.
+fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> usize {
+    // By member: None until their latest row is seen.
+    let mut latest: Vec<Option<bool>> = vec![None; members.len()];
     let mut left = members.len();
     let returns = input.combined.used.range((scheme.to_string(), Month { year: 0, month: 1 })..=(scheme.to_string(), cap));
     for (_, &i) in returns.rev() {
         for p in &input.checked[i].people {
             if let Ok(k) = members.binary_search(&p.ppo_id) {
-                if out[k].is_none() {
-                    out[k] = Some(p.date_deselected.is_some());
+                if latest[k].is_none() {
+                    latest[k] = Some(p.date_deselected.is_some());
                     left -= 1;
                 }
             }
@@ -156,7 +156,7 @@ fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> V
             break;
         }
     }
-    out.into_iter().map(|d| d.unwrap_or(false)).collect()
+    latest.into_iter().filter(|d| *d == Some(true)).count()
 }
 
 /// The rows of year Y, named with `prefix`, for the month `cfg.period`.
@@ -185,23 +185,23 @@ fn year_rows(
     // handed a job that waits on this same cell.
     let cohorts = cohorts.get_or_init(|| year_cohorts(input, y, cfg.ni30_cautions));
     // One row per scheme: every figure below is a sum over the members.
-    let mut table = Table::new(&["member", "b", "f", "reoff", "fm", "desel", "has_return"]);
+    let cols = ["member", "b", "f", "reoff", "fm", "desel", "has_return"];
+    let mut table = Table::new(&cols);
     for s in &in_year {
         let Some(Some(c)) = cohorts.get(&s.code) else {
-            table.push(&s.code, &s.region, 0, &[Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(0.0)]);
+            table.push(&s.code, &s.region, 0, &[Some(0.0); 7]); // no return: not available
             continue;
         };
         // The rolling figure: offences of the follow-up months seen so far.
         let fm = if m >= 1 { c.followup_dates.partition_point(|d| *d <= rolling_to) } else { 0 };
         // Only the full report says how many were deselected.
         let desel = match detail {
-            Detail::All => deselected(input, &s.code, cap, &c.ids).into_iter().filter(|d| *d).count(),
+            Detail::All => deselected(input, &s.code, cap, &c.ids),
             Detail::Trend => 0,
         };
         let v = [c.ids.len() as f64, c.baseline.into(), c.followup.into(), c.reoffenders.into(), fm as f64, desel as f64, 1.0];
         table.push(&s.code, &s.region, 0, &v.map(Some));
     }
-    let cols = ["member", "b", "f", "reoff", "fm", "desel", "has_return"];
     let agg = aggregate(&table, &Wanted { sums: &cols, ..Default::default() })?;
     let empty = Default::default();
     for area in areas(&in_year, cfg) {
@@ -209,8 +209,8 @@ fn year_rows(
         let scheme = area.scheme.map(|i| in_year[i]);
         let available = st.sum("has_return") > 0.0;
         let mut push = |name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag| {
-            if detail == Detail::Trend && !super::TREND.iter().any(|t| t.strip_prefix(prefix) == Some(name)) {
-                return; // a trend month keeps only the trend measures
+            if !detail.keeps(prefix, name) {
+                return;
             }
             let (value, num, den, flag) = if available || name == "year" { (value, num, den, flag) } else { (Value::Empty, None, None, Flag::X) };
             out.push(Measure {
