@@ -160,34 +160,34 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let date1904 = wb.has_1904_epoch();
             let names = wb.sheet_names();
             let sheets = each_wanted(&names, wanted, |name| {
-                // The fast reader first. A cell element with no value in it
-                // is almost always a formula saved without its result, which
-                // only the slower reader can tell: then the sheet is read
-                // again with it. (Empty styled cells are `<c/>` and never seen.)
                 let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
                 let mut sheet = Filling::new(name, rdr.dimensions().len(), limits);
-                let mut valueless = false;
-                while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
-                    let (r, c) = cell.get_position();
-                    let value = from_ref(cell.get_value());
-                    valueless |= value.is_none();
-                    sheet.push(r, c, value)?;
-                }
-                let declared = rdr.dimensions().len();
+                let valueless = xlsx_cells(&mut rdr, &mut sheet).map_err(|e| e.unwrap_or_else(|e| opened(&e)))?;
                 drop(rdr);
-                if !valueless {
-                    return Ok(sheet.out);
-                }
-                let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut sheet = Filling::new(name, declared, limits);
-                while let Some(cell) = rdr.next_cell_with_formula_metadata().map_err(|e| opened(&e))? {
-                    let (r, c) = cell.pos;
-                    // A formula counts by its cached value (§1.5); with none, say so.
-                    let value = match (from_ref(&cell.value), cell.formula.is_some()) {
-                        (None, true) => Some(Value::Uncalculated),
-                        (v, _) => v,
-                    };
-                    sheet.push(r, c, value)?;
+                if valueless {
+                    // A cell element with no value is almost always a
+                    // formula saved without its result (§1.5): the sheet's
+                    // formulas are read to tell. (Empty styled cells are
+                    // `<c/>` and never seen.) calamine's formula reader is
+                    // used, not its reader of values with formulas, which
+                    // would be a second caller of its value decoding and
+                    // leave it out of line in the fast reader: every file
+                    // read about a tenth slower (issue 4).
+                    let cells = &mut sheet.out.cells;
+                    if !cells.is_sorted_by_key(|c| (c.row, c.col)) {
+                        cells.sort_by_key(|c| (c.row, c.col));
+                    }
+                    let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
+                    let mut uncalculated = Vec::new();
+                    while let Some(f) = rdr.next_formula().map_err(|e| opened(&e))? {
+                        let at = f.get_position();
+                        if !f.get_value().is_empty() && cells.binary_search_by_key(&at, |c| (c.row, c.col)).is_err() {
+                            uncalculated.push(at);
+                        }
+                    }
+                    for (r, c) in uncalculated {
+                        sheet.push(r, c, Some(Value::Uncalculated))?;
+                    }
                 }
                 Ok(sheet.out)
             })?;
@@ -218,6 +218,22 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             read_ranges(&mut wb, format, false, wanted, limits, &opened)
         }
     }
+}
+
+/// Stream an xlsx sheet's cells into `sheet`; true when a cell element held
+/// no value.
+fn xlsx_cells(
+    rdr: &mut calamine::XlsxCellReader<'_, Cursor<&[u8]>>,
+    sheet: &mut Filling<'_>,
+) -> Result<bool, Result<String, calamine::XlsxError>> {
+    let mut valueless = false;
+    while let Some(cell) = rdr.next_cell().map_err(Err)? {
+        let (r, c) = cell.get_position();
+        let value = from_ref(cell.get_value());
+        valueless |= value.is_none();
+        sheet.push(r, c, value).map_err(Ok)?;
+    }
+    Ok(valueless)
 }
 
 /// Read each wanted sheet that exists (names matched as §1 says), in the
@@ -275,49 +291,73 @@ impl<'l> Filling<'l> {
         Filling { out: SheetCells { name: name.to_string(), cells }, text: 0, limits }
     }
 
-    /// Keep one cell, within the limits.
+    /// Keep one cell, within the limits. Inlined into the loops that read
+    /// cells (every cell of every file comes through here); what is over a
+    /// limit is told out of line.
+    #[inline]
     fn push(&mut self, row: u32, col: u32, value: Option<Value>) -> Result<(), String> {
         let Some(value) = value else { return Ok(()) };
-        let (out, limits) = (&mut self.out, self.limits);
+        if row >= MAX_ROWS || col >= MAX_COLS || self.out.cells.len() as u64 >= self.limits.max_cells_per_sheet {
+            return Err(self.over_grid(row, col));
+        }
+        if let Value::Text(s) = &value {
+            // Bytes bound characters from above: count only when it may matter.
+            self.text += s.len() as u64;
+            if s.len() > self.limits.max_string_chars || self.text > self.limits.max_unzipped_bytes {
+                if let Some(e) = self.over_text(row, col, s) {
+                    return Err(e);
+                }
+            }
+        }
+        self.out.cells.push(Cell { row, col, value });
+        Ok(())
+    }
+
+    /// A cell beyond Excel's grid, or one cell too many, told as F01.
+    #[cold]
+    #[inline(never)]
+    fn over_grid(&self, row: u32, col: u32) -> String {
+        let (out, limits) = (&self.out, self.limits);
         if row >= MAX_ROWS || col >= MAX_COLS {
-            return Err(format!(
+            format!(
                 "sheet {:?} has a cell beyond Excel's last row and column (row {}, column {}); the file is damaged",
                 out.name,
                 row as u64 + 1,
                 col as u64 + 1
-            ));
-        }
-        if out.cells.len() as u64 >= limits.max_cells_per_sheet {
-            return Err(format!(
+            )
+        } else {
+            format!(
                 "sheet {:?} has more than {} filled cells (--max-cells); a return is far smaller: \
                  check for a stray fill or formatting down to the bottom of the sheet",
                 out.name, limits.max_cells_per_sheet
+            )
+        }
+    }
+
+    /// The text limit a long text is over, told as F01 (within them: none).
+    #[cold]
+    #[inline(never)]
+    fn over_text(&self, row: u32, col: u32, s: &str) -> Option<String> {
+        let (out, limits) = (&self.out, self.limits);
+        if s.len() > limits.max_string_chars && s.chars().count() > limits.max_string_chars {
+            return Some(format!(
+                "sheet {:?} cell {} holds a text of {} characters, over the limit of {} (--max-string); \
+                 it starts \"{}\"; no value in a return is that long: check what was pasted there",
+                out.name,
+                crate::issue::a1(row, col),
+                s.chars().count(),
+                limits.max_string_chars,
+                crate::issue::quote_value(s)
             ));
         }
-        if let Value::Text(s) = &value {
-            // Bytes bound characters from above: count only when it may matter.
-            if s.len() > limits.max_string_chars && s.chars().count() > limits.max_string_chars {
-                return Err(format!(
-                    "sheet {:?} cell {} holds a text of {} characters, over the limit of {} (--max-string); \
-                     it starts \"{}\"; no value in a return is that long: check what was pasted there",
-                    out.name,
-                    crate::issue::a1(row, col),
-                    s.chars().count(),
-                    limits.max_string_chars,
-                    crate::issue::quote_value(s)
-                ));
-            }
-            self.text += s.len() as u64;
-            if self.text > limits.max_unzipped_bytes {
-                return Err(format!(
-                    "sheet {:?} holds more than {} bytes of text when read, over the limit (--max-unzipped-mb); \
-                     a return is far smaller: check for a long text copied down the sheet",
-                    out.name, limits.max_unzipped_bytes
-                ));
-            }
+        if self.text > limits.max_unzipped_bytes {
+            return Some(format!(
+                "sheet {:?} holds more than {} bytes of text when read, over the limit (--max-unzipped-mb); \
+                 a return is far smaller: check for a long text copied down the sheet",
+                out.name, limits.max_unzipped_bytes
+            ));
         }
-        out.cells.push(Cell { row, col, value });
-        Ok(())
+        None
     }
 }
 
@@ -337,6 +377,7 @@ fn iso_date(s: &str) -> Value {
     Value::DateSerial((day - epoch).num_days() as f64)
 }
 
+#[inline]
 fn from_ref(v: &DataRef<'_>) -> Option<Value> {
     Some(match v {
         DataRef::Int(i) => Value::Number(*i as f64),

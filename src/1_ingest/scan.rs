@@ -60,16 +60,17 @@ pub fn scan_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, format: Format, limi
 const MIN_SI_BYTES: u64 = 13;
 
 /// Could the shared-strings part hold the strings it declares? Read from
-/// its first few kilobytes and its declared size, which the zip reader
+/// its first kilobyte (where writers put the `sst` tag, after the XML
+/// declaration) and its declared size, which the zip reader
 /// enforces. The whole part is counted instead when the count is
-/// implausible, when no `sst` tag is within those kilobytes (calamine finds
+/// implausible, when no `sst` tag is within that kilobyte (calamine finds
 /// it however far in), or when anything but the XML declaration comes
 /// before it (a comment could hold a decoy `sst` that calamine skips).
 fn sst_plausible(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> bool {
     let Ok(part) = zip.by_index(i) else { return true };
     let size = part.size();
-    let mut head = Vec::with_capacity(4096);
-    if part.take(4096).read_to_end(&mut head).is_err() {
+    let mut head = Vec::with_capacity(1024);
+    if part.take(1024).read_to_end(&mut head).is_err() {
         return true; // damaged: calamine reports it
     }
     let (mut declared, mut clean, mut first) = (None, true, true);
