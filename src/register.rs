@@ -189,8 +189,16 @@ impl Register {
         Ok(Register { schemes, index })
     }
 
+    /// The scheme of a code, matched case-insensitively, ignoring spaces.
     pub fn get(&self, code: &str) -> Option<&Scheme> {
-        self.index.get(&code.trim().to_lowercase()).map(|&i| &self.schemes[i])
+        let code = code.trim();
+        // Most codes come as the register spells them: found by a binary
+        // search, without making a lower-case copy (codes that differ only
+        // in case are refused at load, so this finds the same scheme).
+        if let Ok(i) = self.schemes.binary_search_by(|s| s.code.as_str().cmp(code)) {
+            return Some(&self.schemes[i]);
+        }
+        self.index.get(&code.to_lowercase()).map(|&i| &self.schemes[i])
     }
 }
 

@@ -185,19 +185,23 @@ fn group(df: DataFrame, want: &Wanted<'_>) -> PolarsResult<Vec<(u32, u32, Stats)
         .collect();
     let out = concat(parts, UnionArgs::default())?.sort(["__level", "__key"], Default::default()).collect()?;
     let (levels, keys) = (out.column("__level")?.u32()?.clone(), out.column("__key")?.u32()?.clone());
-    let get =
-        |name: &str, i: usize| -> PolarsResult<Option<f64>> { Ok(out.column(name)?.f64()?.get(i)) };
+    // Each output column found once, not once per row.
+    let f64s = |prefix: &str, names: &[&str]| -> PolarsResult<Vec<Float64Chunked>> {
+        names.iter().map(|n| Ok(out.column(&format!("{prefix}_{n}"))?.f64()?.clone())).collect()
+    };
+    let (sums, heads) = (f64s("s", want.sums)?, f64s("h", want.heads)?);
+    let (medians, counts) = (f64s("m", want.medians)?, f64s("n", want.medians)?);
     let mut result = Vec::with_capacity(out.height());
     for i in 0..out.height() {
         let mut st = Stats::default();
-        for s in want.sums {
-            st.sums.insert(s.to_string(), get(&format!("s_{s}"), i)?.unwrap_or(0.0));
+        for (s, c) in want.sums.iter().zip(&sums) {
+            st.sums.insert(s.to_string(), c.get(i).unwrap_or(0.0));
         }
-        for h in want.heads {
-            st.heads.insert(h.to_string(), get(&format!("h_{h}"), i)?.unwrap_or(0.0));
+        for (h, c) in want.heads.iter().zip(&heads) {
+            st.heads.insert(h.to_string(), c.get(i).unwrap_or(0.0));
         }
-        for m in want.medians {
-            st.medians.insert(m.to_string(), (get(&format!("m_{m}"), i)?, get(&format!("n_{m}"), i)?.unwrap_or(0.0)));
+        for ((m, c), n) in want.medians.iter().zip(&medians).zip(&counts) {
+            st.medians.insert(m.to_string(), (c.get(i), n.get(i).unwrap_or(0.0)));
         }
         result.push((levels.get(i).unwrap_or_default(), keys.get(i).unwrap_or_default(), st));
     }

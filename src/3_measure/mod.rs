@@ -149,7 +149,10 @@ pub enum Detail {
 impl Detail {
     /// Does a month computed at this detail keep the measure `prefix` + `name`?
     fn keeps(self, prefix: &str, name: &str) -> bool {
-        self == Detail::All || TREND.iter().any(|t| t.strip_prefix(prefix) == Some(name))
+        // Lengths first: this runs for every figure of every area of every
+        // trend month, and most names differ in length from all of TREND.
+        self == Detail::All
+            || TREND.iter().any(|t| t.len() == prefix.len() + name.len() && t.starts_with(prefix) && t.ends_with(name))
     }
 }
 
