@@ -48,13 +48,15 @@ fn walk(dir: &Path, found: &mut Vec<Found>, skipped: &mut Vec<Skipped>) {
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
-        if meta.is_dir() {
+    // The entry's own type (from the folder listing where the file system
+    // gives it: no system call per file), not following links.
+    let mut paths: Vec<(PathBuf, std::fs::FileType)> =
+        entries.filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?)))).collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, kind) in paths {
+        if kind.is_dir() {
             walk(&p, found, skipped);
-        } else if meta.file_type().is_symlink() {
+        } else if kind.is_symlink() {
             // Follow links to files, never to folders (no loops).
             if std::fs::metadata(&p).is_ok_and(|m| m.is_file()) {
                 consider(&p, found, skipped);

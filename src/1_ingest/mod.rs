@@ -414,7 +414,9 @@ fn from_data(v: &Data) -> Option<Value> {
 pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| format!("the file cannot be opened ({e}); check it is not open or locked, and resend it");
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    // Opened first, then its size read from the open file: one path lookup.
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
     if meta.is_dir() {
         return Err("a folder, not a file".into());
     }
@@ -426,9 +428,7 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> 
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
-        .map_err(unreadable)?;
+    file.take(limits.max_file_bytes + 1).read_to_end(&mut bytes).map_err(unreadable)?;
     Ok(bytes)
 }
 
