@@ -216,9 +216,9 @@ fn run(cmd: Command) -> Result<i32, String> {
                 strict: input.strict,
                 limits: limits(&input),
             };
-            let n = ingest::discover(&job.paths).map(|(f, _)| f.len()).unwrap_or(0);
-            let bar = progress(n);
-            let done = report::run::run(&job, &schema, &register, &|| bar.inc(1))?;
+            let files = ingest::discover(&job.paths)?;
+            let bar = progress(files.0.len());
+            let done = report::run::run(&job, &schema, &register, files, &|| bar.inc(1))?;
             bar.finish_and_clear();
             println!(
                 "Report for {} written to {} ({} files); {} returns read, {} with errors (see issues.csv).",

@@ -34,7 +34,8 @@ fn a_report_parses_each_file_once() {
     let schema = pmf::schema::Schema::pmf1().unwrap();
     let register = pmf::register::Register::from_path(&job.register_path).unwrap();
     let before = books_read();
-    let done = run(&job, &schema, &register, &|| {}).unwrap();
+    let files = pmf::ingest::discover(&job.paths).unwrap();
+    let done = run(&job, &schema, &register, files, &|| {}).unwrap();
     assert!(done.files > 0, "the report was written");
     assert_eq!(books_read() - before, 5, "five files, each parsed once");
 }

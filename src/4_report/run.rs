@@ -60,13 +60,20 @@ pub struct Report<'a> {
     pub as_at: Option<NaiveDate>,
 }
 
-pub fn run(job: &Job, schema: &Schema, register: &Register, progress: &(dyn Fn() + Sync)) -> Result<Done, String> {
+/// The whole job, on the files `ingest::discover` found under `job.paths`
+/// (found once by the caller, which also counts them for its progress bar).
+pub fn run(
+    job: &Job,
+    schema: &Schema,
+    register: &Register,
+    (found, skipped): (Vec<ingest::Found>, Vec<Skipped>),
+    progress: &(dyn Fn() + Sync),
+) -> Result<Done, String> {
     if let Some(r) = &job.region {
         if !crate::register::REGIONS.iter().any(|x| x.eq_ignore_ascii_case(r)) {
             return Err(format!("--region {r:?} is not a GO region; use one of: {}", crate::register::REGIONS.join(", ")));
         }
     }
-    let (found, skipped) = ingest::discover(&job.paths)?;
     let opts = Options { strict: job.strict, limits: job.limits, keep_sheets: false, fingerprint: Fingerprint::Sha256 };
     // Every return is combined, whatever the region: NI 30 takes offences
     // from the whole ledger, whichever scheme recorded them (§10).
