@@ -4,7 +4,7 @@
 use crate::calendar::Month;
 use crate::ingest::Value;
 use crate::schema::{Code, CodeList};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 /// Why a cell could not be read as its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,23 +84,35 @@ pub fn serial_date(serial: f64, date1904: bool) -> Result<NaiveDate, Bad> {
         return Err(Bad::Type("not a date".into()));
     }
     let days = serial.floor() as i64;
-    let date = if date1904 {
-        NaiveDate::from_ymd_opt(1904, 1, 1).and_then(|d| d.checked_add_signed(Duration::days(days)))
+    // Day numbers counted from 1 January of year 1 (chrono's), so a serial
+    // becomes a date by one addition: every date cell of every return
+    // comes through here.
+    let epoch = if date1904 {
+        EPOCH_1904
     } else if days < 1 {
         return Err(Bad::TooEarly);
     } else if days == 60 {
         return Err(Bad::Type("29/02/1900 does not exist (an Excel quirk); type the real date".into()));
     } else if days < 60 {
-        NaiveDate::from_ymd_opt(1899, 12, 31).and_then(|d| d.checked_add_signed(Duration::days(days)))
+        EPOCH_1900_TO_FEB // Excel's 1 January 1900 is day 1
     } else {
-        NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.checked_add_signed(Duration::days(days)))
+        EPOCH_1900 // Excel counts 29 February 1900, which never was
     };
+    let date = i32::try_from(epoch + days).ok().and_then(NaiveDate::from_num_days_from_ce_opt);
     let date = date.ok_or_else(|| Bad::Type("not a date".into()))?;
     check_1900(date)
 }
 
+/// chrono's day numbers of 1 January 1904, 31 December 1899 and
+/// 30 December 1899 (`serials_in_both_date_systems` holds them to it).
+const EPOCH_1904: i64 = 695_056;
+const EPOCH_1900_TO_FEB: i64 = 693_595;
+const EPOCH_1900: i64 = 693_594;
+/// chrono's day number of 1 January 1900.
+const DAY_1900: i32 = 693_596;
+
 fn check_1900(date: NaiveDate) -> Result<NaiveDate, Bad> {
-    if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
+    if date.num_days_from_ce() < DAY_1900 {
         Err(Bad::TooEarly)
     } else {
         Ok(date)
@@ -309,6 +321,11 @@ mod tests {
         assert_eq!(serial_date(1.0, false), Ok(d(1900, 1, 1)));
         assert_eq!(serial_date(61.0, false), Ok(d(1900, 3, 1)));
         assert_eq!(serial_date(0.0, false), Err(Bad::TooEarly));
+        let ce = |y, m, day| i64::from(d(y, m, day).num_days_from_ce());
+        assert_eq!((EPOCH_1904, EPOCH_1900_TO_FEB, EPOCH_1900), (ce(1904, 1, 1), ce(1899, 12, 31), ce(1899, 12, 30)));
+        assert_eq!(i64::from(DAY_1900), ce(1900, 1, 1));
+        assert_eq!(serial_date(59.0, false), Ok(d(1900, 2, 28)));
+        assert_eq!(serial_date(2_958_465.0, false), Ok(d(9999, 12, 31)), "Excel's last day");
         assert!(matches!(serial_date(f64::NAN, false), Err(Bad::Type(_))));
         assert!(matches!(serial_date(1e300, false), Err(Bad::Type(_))));
     }
