@@ -223,21 +223,26 @@ fn write_folder(r: &Report<'_>) -> Result<usize, String> {
     let _ = std::fs::remove_dir_all(&tmp);
     let mut folder = Folder { tmp: tmp.clone(), written: Vec::new() };
     let made = (|| {
-        // The area workbooks, the charts and the issue lists are
-        // independent: made in parallel.
-        let ((books, images), (issues_xlsx, issues_csv)) = rayon::join(
+        // The area workbooks, the charts, the issue lists and measures.csv
+        // are independent: made in parallel.
+        let ((books, images), (issues_xlsx, (issues_csv, measures_csv))) = rayon::join(
             || rayon::join(|| book::area_workbooks(r), || figures::images(r)),
             || {
                 rayon::join(
                     || book::issues_workbook(r),
-                    || tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues)),
+                    || {
+                        rayon::join(
+                            || tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues)),
+                            || tidy::measures_csv(r.measures),
+                        )
+                    },
                 )
             },
         );
         folder.put_all(books)?;
         folder.put_all(images)?;
         folder.put("issues.xlsx", &issues_xlsx?)?;
-        folder.put("measures.csv", &tidy::measures_csv(r.measures)?)?;
+        folder.put("measures.csv", &measures_csv?)?;
         folder.put("issues.csv", &issues_csv?)?;
         folder.written.sort();
         let manifest = manifest::json(r, &folder.written)?;
