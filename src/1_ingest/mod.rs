@@ -6,18 +6,23 @@
 //! - limits are checked before anything large is allocated: file size, what
 //!   a zip declares and what its parts really hold (`scan.rs`, `ods.rs`),
 //!   what an .xls sheet spans (`biff.rs`), rows and columns beyond Excel's
-//!   grid, cells per sheet, characters per cell and text per sheet;
+//!   grid, cells per sheet, characters per cell and text per sheet
+//!   (`filling.rs`); a file's bytes are read within its size (`files.rs`);
 //! - sheets are read cell by cell where the format allows (xlsx, xlsb), never
 //!   as one rectangle, and cells keep their real 0-based (row, column);
 //! - nothing here judges the data: a cell is passed on as found.
 
 mod biff;
 mod discover;
+mod files;
+mod filling;
 mod ods;
 mod scan;
 mod sniff;
 
 pub use discover::{discover, Found, Skipped};
+pub use files::{load, sha256_file, sha256_hex};
+use filling::Filling;
 
 use calamine::{CellErrorType, Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
@@ -98,15 +103,6 @@ pub struct SheetCells {
     /// The name as it is in the workbook.
     pub name: String,
     pub cells: Vec<Cell>,
-}
-
-/// A sheet being read: its cells so far, and the bytes of text they hold
-/// (a shared string is copied into every cell that uses it, so a small
-/// file could otherwise fill memory with copies).
-struct Filling<'l> {
-    out: SheetCells,
-    text: u64,
-    limits: &'l Limits,
 }
 
 /// What ingest hands to validation.
@@ -283,84 +279,6 @@ where
     Ok(Book { format, date1904, sheet_names: names, sheets })
 }
 
-impl<'l> Filling<'l> {
-    /// Room for the cells a sheet declares (its dimension), within reason:
-    /// the declaration is only a hint, and may lie.
-    fn new(name: &str, declared: u64, limits: &'l Limits) -> Filling<'l> {
-        let cells = Vec::with_capacity(declared.min(1 << 14) as usize);
-        Filling { out: SheetCells { name: name.to_string(), cells }, text: 0, limits }
-    }
-
-    /// Keep one cell, within the limits. Inlined into the loops that read
-    /// cells (every cell of every file comes through here); what is over a
-    /// limit is told out of line.
-    #[inline]
-    fn push(&mut self, row: u32, col: u32, value: Option<Value>) -> Result<(), String> {
-        let Some(value) = value else { return Ok(()) };
-        if row >= MAX_ROWS || col >= MAX_COLS || self.out.cells.len() as u64 >= self.limits.max_cells_per_sheet {
-            return Err(self.over_grid(row, col));
-        }
-        if let Value::Text(s) = &value {
-            // Bytes bound characters from above: count only when it may matter.
-            self.text += s.len() as u64;
-            if s.len() > self.limits.max_string_chars || self.text > self.limits.max_unzipped_bytes {
-                if let Some(e) = self.over_text(row, col, s) {
-                    return Err(e);
-                }
-            }
-        }
-        self.out.cells.push(Cell { row, col, value });
-        Ok(())
-    }
-
-    /// A cell beyond Excel's grid, or one cell too many, told as F01.
-    #[cold]
-    #[inline(never)]
-    fn over_grid(&self, row: u32, col: u32) -> String {
-        let (out, limits) = (&self.out, self.limits);
-        if row >= MAX_ROWS || col >= MAX_COLS {
-            format!(
-                "sheet {:?} has a cell beyond Excel's last row and column (row {}, column {}); the file is damaged",
-                out.name,
-                row as u64 + 1,
-                col as u64 + 1
-            )
-        } else {
-            format!(
-                "sheet {:?} has more than {} filled cells (--max-cells); a return is far smaller: \
-                 check for a stray fill or formatting down to the bottom of the sheet",
-                out.name, limits.max_cells_per_sheet
-            )
-        }
-    }
-
-    /// The text limit a long text is over, told as F01 (within them: none).
-    #[cold]
-    #[inline(never)]
-    fn over_text(&self, row: u32, col: u32, s: &str) -> Option<String> {
-        let (out, limits) = (&self.out, self.limits);
-        if s.len() > limits.max_string_chars && s.chars().count() > limits.max_string_chars {
-            return Some(format!(
-                "sheet {:?} cell {} holds a text of {} characters, over the limit of {} (--max-string); \
-                 it starts \"{}\"; no value in a return is that long: check what was pasted there",
-                out.name,
-                crate::issue::a1(row, col),
-                s.chars().count(),
-                limits.max_string_chars,
-                crate::issue::quote_value(s)
-            ));
-        }
-        if self.text > limits.max_unzipped_bytes {
-            return Some(format!(
-                "sheet {:?} holds more than {} bytes of text when read, over the limit (--max-unzipped-mb); \
-                 a return is far smaller: check for a long text copied down the sheet",
-                out.name, limits.max_unzipped_bytes
-            ));
-        }
-        None
-    }
-}
-
 fn error_name(e: &CellErrorType) -> Value {
     Value::Error(e.to_string())
 }
@@ -407,57 +325,4 @@ fn from_data(v: &Data) -> Option<Value> {
         Data::Error(e) => error_name(e),
         Data::Empty => return None,
     })
-}
-
-/// Read a file's bytes. A file over the size limit is not read: the `Err`
-/// is its F01 message, and [`sha256_file`] gives its hash as a stream.
-pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| format!("the file cannot be opened ({e}); check it is not open or locked, and resend it");
-    // Opened first, then its size read from the open file: one path lookup.
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let meta = file.metadata().map_err(unreadable)?;
-    if meta.is_dir() {
-        return Err("a folder, not a file".into());
-    }
-    if meta.len() > limits.max_file_bytes {
-        return Err(format!(
-            "the file is {} bytes, over the limit of {} (--max-file-mb); a return is normally well under 1 MB",
-            meta.len(),
-            limits.max_file_bytes
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limits.max_file_bytes + 1).read_to_end(&mut bytes).map_err(unreadable)?;
-    Ok(bytes)
-}
-
-/// SHA-256 (hex) of a file read as a stream in small blocks, so a file of
-/// any size is hashed in bounded memory; empty when it cannot be read.
-pub fn sha256_file(path: &std::path::Path) -> String {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let Ok(mut f) = std::fs::File::open(path) else { return String::new() };
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return String::new(),
-        }
-    }
-    hex(&h.finalize())
-}
-
-/// SHA-256 (hex) of bytes: of an input read whole, or of an output.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(digest: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    digest.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]).map(char::from).collect()
 }
