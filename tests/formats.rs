@@ -90,3 +90,16 @@ fn a_formula_with_no_saved_value_is_named_not_read_as_blank() {
     assert_eq!(summary(&c.issues), vec!["C02@Cohort!Q2", "D03@Offences!A2"]);
     assert!(c.issues[0].message.contains("formula with no saved value"), "{}", c.issues[0].message);
 }
+
+#[test]
+fn formulas_with_no_saved_value_count_toward_the_cell_limit() {
+    use pmf::ingest::{read_book, Limits, Value};
+    let bytes = std::fs::read(fixtures().join("variants/formula_no_value.xlsx")).unwrap();
+    let wanted = ["Return", "Cohort", "Offences"];
+    let book = read_book(&bytes, &wanted, &Limits::default()).unwrap();
+    let cohort = book.sheets[1].as_ref().unwrap();
+    assert!(cohort.cells.iter().any(|c| c.value == Value::Uncalculated), "the valueless formula is kept");
+    let limits = Limits { max_cells_per_sheet: cohort.cells.len() as u64 - 1, ..Limits::default() };
+    let err = read_book(&bytes, &wanted, &limits).unwrap_err();
+    assert!(err.contains("Cohort") && err.contains("filled cells"), "{err}");
+}

@@ -179,6 +179,9 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
                         let at = f.get_position();
                         if !f.get_value().is_empty() && cells.binary_search_by_key(&at, |c| (c.row, c.col)).is_err() {
                             uncalculated.push(at);
+                            if (cells.len() + uncalculated.len()) as u64 > limits.max_cells_per_sheet {
+                                break; // the pushes below stop at the limit, with its F01
+                            }
                         }
                     }
                     for (r, c) in uncalculated {
