@@ -155,41 +155,7 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
             let mut wb: Xlsx<_> = Xlsx::new(cursor).map_err(|e| opened(&e))?;
             let date1904 = wb.has_1904_epoch();
             let names = wb.sheet_names();
-            let sheets = each_wanted(&names, wanted, |name| {
-                let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                let mut sheet = Filling::new(name, rdr.dimensions().len(), limits);
-                let valueless = xlsx_cells(&mut rdr, &mut sheet).map_err(|e| e.unwrap_or_else(|e| opened(&e)))?;
-                drop(rdr);
-                if valueless {
-                    // A cell element with no value is almost always a
-                    // formula saved without its result (§1.5): the sheet's
-                    // formulas are read to tell. (Empty styled cells are
-                    // `<c/>` and never seen.) calamine's formula reader is
-                    // used, not its reader of values with formulas, which
-                    // would be a second caller of its value decoding and
-                    // leave it out of line in the fast reader: every file
-                    // read about a tenth slower (issue 4).
-                    let cells = &mut sheet.out.cells;
-                    if !cells.is_sorted_by_key(|c| (c.row, c.col)) {
-                        cells.sort_by_key(|c| (c.row, c.col));
-                    }
-                    let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
-                    let mut uncalculated = Vec::new();
-                    while let Some(f) = rdr.next_formula().map_err(|e| opened(&e))? {
-                        let at = f.get_position();
-                        if !f.get_value().is_empty() && cells.binary_search_by_key(&at, |c| (c.row, c.col)).is_err() {
-                            uncalculated.push(at);
-                            if (cells.len() + uncalculated.len()) as u64 > limits.max_cells_per_sheet {
-                                break; // the pushes below stop at the limit, with its F01
-                            }
-                        }
-                    }
-                    for (r, c) in uncalculated {
-                        sheet.push(r, c, Some(Value::Uncalculated))?;
-                    }
-                }
-                Ok(sheet.out)
-            })?;
+            let sheets = each_wanted(&names, wanted, |name| xlsx_sheet(&mut wb, name, limits, &opened))?;
             Ok(Book { format, date1904, sheet_names: names, sheets })
         }
         Format::Xlsb => {
@@ -219,20 +185,51 @@ pub fn read_book(bytes: &[u8], wanted: &[&str], limits: &Limits) -> Result<Book,
     }
 }
 
-/// Stream an xlsx sheet's cells into `sheet`; true when a cell element held
-/// no value.
-fn xlsx_cells(
-    rdr: &mut calamine::XlsxCellReader<'_, Cursor<&[u8]>>,
-    sheet: &mut Filling<'_>,
-) -> Result<bool, Result<String, calamine::XlsxError>> {
+/// One xlsx sheet's cells, streamed with calamine's fast cell reader.
+fn xlsx_sheet(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    limits: &Limits,
+    opened: &dyn Fn(&dyn std::fmt::Display) -> String,
+) -> Result<SheetCells, String> {
+    let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
+    let mut sheet = Filling::new(name, rdr.dimensions().len(), limits);
     let mut valueless = false;
-    while let Some(cell) = rdr.next_cell().map_err(Err)? {
+    while let Some(cell) = rdr.next_cell().map_err(|e| opened(&e))? {
         let (r, c) = cell.get_position();
         let value = from_ref(cell.get_value());
         valueless |= value.is_none();
-        sheet.push(r, c, value).map_err(Ok)?;
+        sheet.push(r, c, value)?;
     }
-    Ok(valueless)
+    drop(rdr);
+    if !valueless {
+        return Ok(sheet.out);
+    }
+    // A cell element with no value is almost always a formula saved
+    // without its result (§1.5): the sheet's formulas are read to tell.
+    // (Empty styled cells are `<c/>` and never seen.) calamine's formula
+    // reader is used, not its reader of values with formulas, which would
+    // be a second caller of its value decoding and leave it out of line in
+    // the fast reader above: every file read about a tenth slower (issue 4).
+    let cells = &mut sheet.out.cells;
+    if !cells.is_sorted_by_key(|c| (c.row, c.col)) {
+        cells.sort_by_key(|c| (c.row, c.col));
+    }
+    let mut rdr = wb.worksheet_cells_reader(name).map_err(|e| opened(&e))?;
+    let mut uncalculated = Vec::new();
+    while let Some(f) = rdr.next_formula().map_err(|e| opened(&e))? {
+        let at = f.get_position();
+        if !f.get_value().is_empty() && cells.binary_search_by_key(&at, |c| (c.row, c.col)).is_err() {
+            uncalculated.push(at);
+            if (cells.len() + uncalculated.len()) as u64 > limits.max_cells_per_sheet {
+                break; // the pushes below stop at the limit, with its F01
+            }
+        }
+    }
+    for (r, c) in uncalculated {
+        sheet.push(r, c, Some(Value::Uncalculated))?;
+    }
+    Ok(sheet.out)
 }
 
 /// Read each wanted sheet that exists (names matched as §1 says), in the
