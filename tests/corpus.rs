@@ -120,6 +120,22 @@ fn a_folder_named_like_a_return_is_walked_not_read() {
     assert_eq!(checked[1].verdict, Verdict::Accepted);
 }
 
+#[cfg(unix)]
+#[test]
+fn links_to_files_are_followed_and_links_to_folders_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inside, outside) = (dir.path().join("returns"), dir.path().join("elsewhere"));
+    std::fs::create_dir_all(inside.join("sub")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::copy(fixtures().join("formats/basic.xlsx"), inside.join("sub/A_2008-03.xlsx")).unwrap();
+    std::fs::copy(fixtures().join("formats/basic.xlsx"), outside.join("B_2008-03.xlsx")).unwrap();
+    std::os::unix::fs::symlink(outside.join("B_2008-03.xlsx"), inside.join("B_link.xlsx")).unwrap();
+    std::os::unix::fs::symlink(&outside, inside.join("folder_link")).unwrap();
+    let (found, _) = discover(&[inside.clone()]).unwrap();
+    let names: Vec<&str> = found.iter().map(|f| f.path.strip_prefix(&inside).unwrap().to_str().unwrap()).collect();
+    assert_eq!(names, vec!["B_link.xlsx", "sub/A_2008-03.xlsx"], "a file in a subfolder and a link to a file; no link to a folder");
+}
+
 #[test]
 fn limits_name_themselves_and_the_value_found() {
     let basic = fixtures().join("formats/basic.xlsx");
