@@ -9,6 +9,7 @@ use crate::calendar::{age_on, Month};
 use crate::register::Scheme;
 use crate::schema::Code;
 use crate::validate::{Checked, Person};
+use chrono::NaiveDate;
 
 /// Age bands of M11: (name, first age, last age).
 pub const AGE_BANDS: [(&str, i32, i32); 6] =
@@ -67,77 +68,86 @@ fn b(x: bool) -> Option<f64> {
     Some(if x { 1.0 } else { 0.0 })
 }
 
+/// What a person's columns read, found once per person.
+struct Facts<'p> {
+    p: &'p Person,
+    /// The status code, or "" (deselected).
+    status: &'static str,
+    /// Completed years on P's last day.
+    age: i32,
+    end: NaiveDate,
+    /// The month two before P (M6).
+    m6: Month,
+}
+
+/// A column of the people table: its name, and a person's value in it.
+type Column<'s> = (String, Box<dyn Fn(&Facts<'_>) -> Option<f64> + Sync + 's>);
+
+/// The people table's columns, in measure order. Each is a name and how a
+/// person's value is found, so a month that reads three columns computes
+/// three; the code lists come from the schema, so a new code is a new column.
+fn person_columns<'s>(input: &Input<'s>) -> Vec<Column<'s>> {
+    let schema = input.schema;
+    let mut cols: Vec<Column<'s>> = Vec::new();
+    let mut add = |name: String, get: Box<dyn Fn(&Facts<'_>) -> Option<f64> + Sync + 's>| cols.push((name, get));
+    add("active".into(), Box::new(|_| b(true)));
+    add("group".into(), Box::new(|f| b(f.p.strand == "CC" || f.p.strand == "RR")));
+    for strand in ["CC", "RR", "PD"] {
+        add(strand.to_lowercase(), Box::new(move |f| b(f.p.strand == strand)));
+    }
+    for c in codes(input, "status") {
+        add(format!("status_{}", c.to_lowercase()), Box::new(move |f| b(f.status == c)));
+    }
+    let statutory = |f: &Facts<'_>| schema.statutory_statuses.iter().any(|x| x == f.status);
+    add("custody".into(), Box::new(|f| b(schema.custody_statuses.iter().any(|x| x == f.status))));
+    add("statutory".into(), Box::new(move |f| b(statutory(f))));
+    add("statutory_om".into(), Box::new(move |f| b(statutory(f) && f.p.offender_manager)));
+    let m6_den = |f: &Facts<'_>| f.p.custody_start_date.is_some_and(|d| Month::of(d) == f.m6);
+    add("m6_den".into(), Box::new(move |f| b(m6_den(f))));
+    add("m6_num".into(), Box::new(move |f| b(m6_den(f) && assessed_in_8_weeks(f.p))));
+    add("drug_y".into(), Box::new(|f| b(f.p.drug_misuser == "Y")));
+    add("treat_y".into(), Box::new(|f| b(f.p.drug_misuser == "Y" && f.p.in_drug_treatment == Some(true))));
+    add("days_on".into(), Box::new(|f| Some((f.end - f.p.date_adopted).num_days() as f64)));
+    add("age".into(), Box::new(|f| Some(f64::from(f.age))));
+    for (band, lo, hi) in AGE_BANDS {
+        add(format!("age_{band}"), Box::new(move |f| b(f.age >= lo && f.age <= hi)));
+    }
+    for g in codes(input, "gender") {
+        add(format!("gender_{}", g.to_lowercase()), Box::new(move |f| b(f.p.gender == g.as_str())));
+    }
+    for g in ethnicity_groups(input) {
+        add(format!("ethnicity_{g}"), Box::new(move |f| b(ethnicity_group(f.p.ethnicity.as_str()) == g.as_str())));
+    }
+    add("score_has".into(), Box::new(|f| b(f.p.selection_score.is_some())));
+    add("score".into(), Box::new(|f| Some(f.p.selection_score.unwrap_or(0) as f64)));
+    let accom = |f: &Facts<'_>| f.p.accommodation.map(Code::as_str);
+    add("accom_known".into(), Box::new(move |f| b(matches!(accom(f), Some("SETTLED" | "UNSETTLED" | "NFA")))));
+    add("accom_settled".into(), Box::new(move |f| b(accom(f) == Some("SETTLED"))));
+    let ete = |f: &Facts<'_>| f.p.ete.map(Code::as_str);
+    add("ete_known".into(), Box::new(move |f| b(matches!(ete(f), Some("EMPLOYED" | "TRAINING" | "NONE")))));
+    add("ete_employed".into(), Box::new(move |f| b(ete(f) == Some("EMPLOYED"))));
+    cols
+}
+
 pub fn people_columns(input: &Input<'_>) -> Vec<String> {
-    let mut names: Vec<String> = ["active", "group", "cc", "rr", "pd"].iter().map(|s| s.to_string()).collect();
-    names.extend(codes(input, "status").iter().map(|c| format!("status_{}", c.to_lowercase())));
-    for n in ["custody", "statutory", "statutory_om", "m6_den", "m6_num", "drug_y", "treat_y", "days_on", "age"] {
-        names.push(n.into());
-    }
-    names.extend(AGE_BANDS.iter().map(|(n, _, _)| format!("age_{n}")));
-    names.extend(codes(input, "gender").iter().map(|c| format!("gender_{}", c.to_lowercase())));
-    names.extend(ethnicity_groups(input).iter().map(|g| format!("ethnicity_{g}")));
-    for n in ["score_has", "score", "accom_known", "accom_settled", "ete_known", "ete_employed"] {
-        names.push(n.into());
-    }
-    names
+    person_columns(input).into_iter().map(|(name, _)| name).collect()
 }
 
 /// Active members at P's end, all strands (M1, M4–M7, M10, M11, M13, M14);
-/// only the columns `want` reads are kept.
+/// only the columns `want` reads are computed.
 pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wanted<'_>) -> Table {
-    let names = people_columns(input);
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut t = Table::for_wanted(&refs, want);
-    let end = cfg.period.last_day();
-    let m6 = cfg.period.add(-2);
-    let statuses = codes(input, "status");
-    let genders = codes(input, "gender");
-    let groups = ethnicity_groups(input);
+    let cols: Vec<Column<'_>> = person_columns(input).into_iter().filter(|(name, _)| want.reads(name)).collect();
+    let names: Vec<&str> = cols.iter().map(|(name, _)| name.as_str()).collect();
+    let mut t = Table::new(&names);
+    let (end, m6) = (cfg.period.last_day(), cfg.period.add(-2));
     // One row's values, reused for every row.
-    let mut v: Vec<Option<f64>> = Vec::with_capacity(names.len());
+    let mut v: Vec<Option<f64>> = Vec::with_capacity(cols.len());
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };
         for p in ret.people.iter().filter(|p| p.active_at(end)) {
-            let status = p.status.map(Code::as_str).unwrap_or("");
-            let statutory = input.schema.statutory_statuses.iter().any(|x| x == status);
-            let custody = input.schema.custody_statuses.iter().any(|x| x == status);
-            let m6_den = p.custody_start_date.is_some_and(|d| Month::of(d) == m6);
-            let m6_num = m6_den && assessed_in_8_weeks(p);
-            let age = age_on(p.date_of_birth, end);
+            let f = Facts { p, status: p.status.map(Code::as_str).unwrap_or(""), age: age_on(p.date_of_birth, end), end, m6 };
             v.clear();
-            v.extend_from_slice(&[
-                b(true),
-                b(p.strand == "CC" || p.strand == "RR"),
-                b(p.strand == "CC"),
-                b(p.strand == "RR"),
-                b(p.strand == "PD"),
-            ]);
-            v.extend(statuses.iter().map(|c| b(c == status)));
-            v.push(b(custody));
-            v.push(b(statutory));
-            v.push(b(statutory && p.offender_manager));
-            v.push(b(m6_den));
-            v.push(b(m6_num));
-            v.push(b(p.drug_misuser == "Y"));
-            v.push(b(p.drug_misuser == "Y" && p.in_drug_treatment == Some(true)));
-            v.push(Some((end - p.date_adopted).num_days() as f64));
-            v.push(Some(f64::from(age)));
-            v.extend(
-                AGE_BANDS
-                    .iter()
-                    .map(|(_, lo, hi)| b(age >= *lo && age <= *hi)),
-            );
-            v.extend(genders.iter().map(|g| b(p.gender == g.as_str())));
-            let g = ethnicity_group(p.ethnicity.as_str());
-            v.extend(groups.iter().map(|x| b(g == x.as_str())));
-            v.push(b(p.selection_score.is_some()));
-            v.push(Some(p.selection_score.unwrap_or(0) as f64));
-            let accom = p.accommodation.map(Code::as_str);
-            v.push(b(matches!(accom, Some("SETTLED" | "UNSETTLED" | "NFA"))));
-            v.push(b(accom == Some("SETTLED")));
-            let ete = p.ete.map(Code::as_str);
-            v.push(b(matches!(ete, Some("EMPLOYED" | "TRAINING" | "NONE"))));
-            v.push(b(ete == Some("EMPLOYED")));
+            v.extend(cols.iter().map(|(_, get)| get(&f)));
             t.push(&s.code, &s.region, p.ppo_id.number(), &v);
         }
     }
