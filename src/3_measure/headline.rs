@@ -177,8 +177,14 @@ pub fn rows(
     }
 
     let empty = Stats::default();
-    let (reasons, statuses, categories) = (codes(input, "deselection_reason"), codes(input, "status"), codes(input, "offence_category"));
-    let (genders, groups) = (codes(input, "gender"), ethnicity_groups(input));
+    // Measure names made once, not once per area.
+    let named = |prefix: &str, codes: Vec<String>| -> Vec<String> { codes.iter().map(|c| format!("{prefix}{}", c.to_lowercase())).collect() };
+    let reasons = named("deselected_", codes(input, "deselection_reason"));
+    let statuses = named("status_", codes(input, "status"));
+    let categories = named("offences_", codes(input, "offence_category"));
+    let ages = named("age_", AGE_BANDS.iter().map(|(band, _, _)| band.to_string()).collect());
+    let genders = named("gender_", codes(input, "gender"));
+    let groups = named("ethnicity_", ethnicity_groups(input));
     let mut out = Vec::new();
     for area in areas(schemes, cfg) {
         let usable = rets.get(&area.key).is_some_and(|r| r.sum("usable") > 0.0);
@@ -187,80 +193,67 @@ pub fn rows(
         let o = offences.get(&area.key).unwrap_or(&empty);
         let mut w = Writer { cfg, area: &area, usable, detail, out: &mut out };
         // M1
-        w.count("cohort_active", p.head("group"));
-        w.count("cohort_active_cc", p.head("cc"));
-        w.count("cohort_active_rr", p.head("rr"));
-        w.count("cohort_active_pd", p.head("pd"));
+        w.count("cohort_active", || p.head("group"));
+        w.count("cohort_active_cc", || p.head("cc"));
+        w.count("cohort_active_rr", || p.head("rr"));
+        w.count("cohort_active_pd", || p.head("pd"));
         // M2
         if area.level == Level::Scheme {
             if let Some(s) = area.scheme.map(|i| schemes[i]) {
-                w.code("cohort_band_status", band_status(s, p.head("group")));
+                w.code("cohort_band_status", || band_status(s, p.head("group")));
                 if let Some(pd) = pd_band_status(s, p.head("pd")) {
-                    w.code("pd_band_status", pd);
+                    w.code("pd_band_status", || pd);
                 }
             }
         } else {
-            w.always_count("schemes_below_minimum", below.get(&area.key).copied().unwrap_or(0.0));
+            w.always_count("schemes_below_minimum", || below.get(&area.key).copied().unwrap_or(0.0));
         }
         // M3
-        w.count("adopted", l.sum("adopted"));
-        w.count("deselected", l.sum("deselected"));
-        for r in &reasons {
-            let name = format!("deselected_{}", r.to_lowercase());
-            w.count(&name, l.sum(&name));
+        w.count("adopted", || l.sum("adopted"));
+        w.count("deselected", || l.sum("deselected"));
+        for name in &reasons {
+            w.count(name, || l.sum(name));
         }
-        w.always_count("throughput", seen.get(&area.key).map(|s| s.head("seen")).unwrap_or(0.0));
+        w.always_count("throughput", || seen.get(&area.key).map(|s| s.head("seen")).unwrap_or(0.0));
         // M4
-        for c in &statuses {
-            let name = format!("status_{}", c.to_lowercase());
-            w.count(&name, p.sum(&name));
+        for name in &statuses {
+            w.count(name, || p.sum(name));
         }
-        w.rate("custody_pct", p.sum("custody"), p.sum("active"));
+        w.rate("custody_pct", || (p.sum("custody"), p.sum("active")));
         // M5, M6, M7
-        w.rate("offender_manager_pct", p.sum("statutory_om"), p.sum("statutory"));
-        w.rate("assessment_8wk_pct", p.sum("m6_num"), p.sum("m6_den"));
-        w.rate("drug_misuser_pct", p.sum("drug_y"), p.sum("active"));
-        w.rate("drug_treatment_pct", p.sum("treat_y"), p.sum("drug_y"));
+        w.rate("offender_manager_pct", || (p.sum("statutory_om"), p.sum("statutory")));
+        w.rate("assessment_8wk_pct", || (p.sum("m6_num"), p.sum("m6_den")));
+        w.rate("drug_misuser_pct", || (p.sum("drug_y"), p.sum("active")));
+        w.rate("drug_treatment_pct", || (p.sum("treat_y"), p.sum("drug_y")));
         // M8
-        w.count("offences_recorded", o.sum("off"));
-        w.count("ppos_with_offence", o.head("off"));
-        for c in &categories {
-            let name = format!("offences_{}", c.to_lowercase());
-            w.count(&name, o.sum(&name));
+        w.count("offences_recorded", || o.sum("off"));
+        w.count("ppos_with_offence", || o.head("off"));
+        for name in &categories {
+            w.count(name, || o.sum(name));
         }
-        w.rate("offences_custody_pct", o.sum("convtic_custody"), o.sum("convtic"));
+        w.rate("offences_custody_pct", || (o.sum("convtic_custody"), o.sum("convtic")));
         // M9
-        let (median, cases) = o.median("charge_days");
-        w.median("charge_to_outcome_median_days", median, cases);
-        w.rate("recorded_within_7_days_pct", o.sum("within7"), o.sum("off"));
+        w.median("charge_to_outcome_median_days", || o.median("charge_days"));
+        w.rate("recorded_within_7_days_pct", || (o.sum("within7"), o.sum("off")));
         // M10
         // Total days, divided once: the numerator is the total months.
-        w.mean("time_on_scheme_mean_months", p.sum("days_on") / DAYS_PER_MONTH, p.sum("active"));
-        w.mean("time_on_scheme_mean_months_deselected", l.sum("days_desel") / DAYS_PER_MONTH, l.sum("deselected"));
+        w.mean("time_on_scheme_mean_months", || (p.sum("days_on") / DAYS_PER_MONTH, p.sum("active")));
+        w.mean("time_on_scheme_mean_months_deselected", || (l.sum("days_desel") / DAYS_PER_MONTH, l.sum("deselected")));
         // M11
-        w.mean("mean_age", p.sum("age"), p.sum("active"));
-        for (band, _, _) in AGE_BANDS {
-            let name = format!("age_{band}");
-            w.count(&name, p.sum(&name));
-        }
-        for g in &genders {
-            let name = format!("gender_{}", g.to_lowercase());
-            w.count(&name, p.sum(&name));
-        }
-        for g in &groups {
-            let name = format!("ethnicity_{g}");
-            w.count(&name, p.sum(&name));
+        w.mean("mean_age", || (p.sum("age"), p.sum("active")));
+        for name in ages.iter().chain(&genders).chain(&groups) {
+            w.count(name, || p.sum(name));
         }
         // M12
         let r = rets.get(&area.key).unwrap_or(&empty);
         for c in ["expected", "received", "on_time", "late", "rejected", "missing"] {
-            w.always_count(&format!("returns_{c}"), r.sum(c));
+            w.always_count(&format!("returns_{c}"), || r.sum(c));
         }
         // M13, M14
-        w.count("selection_score_total", p.sum("score"));
-        w.mean("selection_score_mean", p.sum("score"), p.sum("score_has"));
-        w.rate("accommodation_settled_pct", p.sum("accom_settled"), p.sum("accom_known"));
-        w.rate("ete_employed_pct", p.sum("ete_employed"), p.sum("ete_known"));
+        w.count("selection_score_total", || p.sum("score"));
+        w.mean("selection_score_mean", || (p.sum("score"), p.sum("score_has")));
+        w.rate("accommodation_settled_pct", || (p.sum("accom_settled"), p.sum("accom_known")));
+        w.rate("ete_employed_pct", || (p.sum("ete_employed"), p.sum("ete_known")));
     }
     Ok(out)
 }
@@ -269,7 +262,8 @@ fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-/// Appends one area's rows, applying the `x` and `z` rules.
+/// Appends one area's rows, applying the `x` and `z` rules. Values are
+/// given as closures: a measure the month does not keep is never computed.
 struct Writer<'a> {
     cfg: &'a Config,
     area: &'a Area,
@@ -279,10 +273,12 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn push(&mut self, name: &str, value: Value, num: Option<f64>, den: Option<f64>, flag: Flag) {
+    /// The row is made only for a measure the month keeps.
+    fn push(&mut self, name: &str, row: impl FnOnce() -> (Value, Option<f64>, Option<f64>, Flag)) {
         if !self.detail.keeps("", name) {
             return;
         }
+        let (value, numerator, denominator, flag) = row();
         self.out.push(Measure {
             period: self.cfg.period,
             level: self.area.level,
@@ -290,59 +286,58 @@ impl Writer<'_> {
             area_name: self.area.name.clone(),
             measure: name.to_string(),
             value,
-            numerator: num,
-            denominator: den,
+            numerator,
+            denominator,
             flag,
         });
     }
 
-    fn missing(&mut self, name: &str) {
-        self.push(name, Value::Empty, None, None, Flag::X);
+    /// A return-based measure: `x` for an area with no usable return.
+    fn based(&mut self, name: &str, row: impl FnOnce() -> (Value, Option<f64>, Option<f64>, Flag)) {
+        if self.usable {
+            self.push(name, row);
+        } else {
+            self.push(name, || (Value::Empty, None, None, Flag::X));
+        }
     }
 
     /// A return-based count.
-    fn count(&mut self, name: &str, v: f64) {
-        if !self.usable {
-            return self.missing(name);
-        }
-        self.push(name, Value::Num(v), None, None, Flag::None);
+    fn count(&mut self, name: &str, v: impl FnOnce() -> f64) {
+        self.based(name, || (Value::Num(v()), None, None, Flag::None));
     }
 
     /// A count computed with or without a return for P.
-    fn always_count(&mut self, name: &str, v: f64) {
-        self.push(name, Value::Num(v), None, None, Flag::None);
+    fn always_count(&mut self, name: &str, v: impl FnOnce() -> f64) {
+        self.push(name, || (Value::Num(v()), None, None, Flag::None));
     }
 
-    fn code(&mut self, name: &str, code: &str) {
-        if !self.usable {
-            return self.missing(name);
-        }
-        self.push(name, Value::Code(code.to_string()), None, None, Flag::None);
+    fn code(&mut self, name: &str, code: impl FnOnce() -> &'static str) {
+        self.based(name, || (Value::Code(code().to_string()), None, None, Flag::None));
     }
 
-    fn rate(&mut self, name: &str, num: f64, den: f64) {
-        if !self.usable {
-            return self.missing(name);
-        }
-        let (v, f) = rate(num, den);
-        self.push(name, v, Some(num), Some(den), f);
+    /// A rate from (numerator, denominator).
+    fn rate(&mut self, name: &str, parts: impl FnOnce() -> (f64, f64)) {
+        self.based(name, || {
+            let (num, den) = parts();
+            let (v, f) = rate(num, den);
+            (v, Some(num), Some(den), f)
+        });
     }
 
-    fn mean(&mut self, name: &str, num: f64, den: f64) {
-        if !self.usable {
-            return self.missing(name);
-        }
-        let (v, f) = mean(num, den);
-        self.push(name, v, Some(num), Some(den), f);
+    /// A mean from (numerator, denominator).
+    fn mean(&mut self, name: &str, parts: impl FnOnce() -> (f64, f64)) {
+        self.based(name, || {
+            let (num, den) = parts();
+            let (v, f) = mean(num, den);
+            (v, Some(num), Some(den), f)
+        });
     }
 
-    fn median(&mut self, name: &str, median: Option<f64>, cases: f64) {
-        if !self.usable {
-            return self.missing(name);
-        }
-        match median {
-            Some(m) if cases > 0.0 => self.push(name, Value::Num(m), None, Some(cases), Flag::None),
-            _ => self.push(name, Value::Empty, None, Some(cases), Flag::Z),
-        }
+    /// A median from (median, cases).
+    fn median(&mut self, name: &str, parts: impl FnOnce() -> (Option<f64>, f64)) {
+        self.based(name, || match parts() {
+            (Some(m), cases) if cases > 0.0 => (Value::Num(m), None, Some(cases), Flag::None),
+            (_, cases) => (Value::Empty, None, Some(cases), Flag::Z),
+        });
     }
 }
