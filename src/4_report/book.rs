@@ -35,7 +35,13 @@ pub enum Scope {
 fn areas(r: &Report<'_>, scope: &Scope) -> Vec<(Level, String, String)> {
     let mut seen: Vec<(Level, String, String)> = Vec::new();
     let mut known: HashSet<(Level, &str)> = HashSet::new();
+    let mut last: Option<(Level, &str)> = None;
     for m in r.measures {
+        // An area's measures are consecutive: each area is decided once.
+        if last == Some((m.level, m.area_code.as_str())) {
+            continue;
+        }
+        last = Some((m.level, m.area_code.as_str()));
         let keep = match (scope, m.level) {
             (Scope::National, _) => true,
             (Scope::Region(reg), Level::Scheme) => r.register.get(&m.area_code).is_some_and(|s| &s.region == reg),
