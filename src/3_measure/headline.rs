@@ -186,7 +186,7 @@ pub fn rows(
     let genders = named("gender_", codes(input, "gender"));
     let groups = named("ethnicity_", ethnicity_groups(input));
     let mut out = Vec::new();
-    for area in areas(schemes, cfg) {
+    for area in areas(schemes, cfg).into_iter().filter(|a| detail.shows(a.level)) {
         let usable = rets.get(&area.key).is_some_and(|r| r.sum("usable") > 0.0);
         let p = people.get(&area.key).unwrap_or(&empty);
         let l = listed.get(&area.key).unwrap_or(&empty);

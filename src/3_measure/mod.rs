@@ -128,7 +128,9 @@ impl<'a> Input<'a> {
     }
 }
 
-/// The measures the reports follow month by month (the Trends sheet).
+/// The measures the reports follow month by month (the Trends sheet and
+/// the trend charts), for regions and the nation: no output shows a
+/// scheme's trend, so a trend month has no scheme rows.
 pub const TREND: [&str; 5] = [
     "cohort_active",
     "custody_pct",
@@ -142,11 +144,17 @@ pub const TREND: [&str; 5] = [
 pub enum Detail {
     /// Every measure.
     All,
-    /// Only the [`TREND`] measures: the tables no trend needs are skipped.
+    /// Only the [`TREND`] measures of regions and the nation: the tables no
+    /// trend needs are skipped, and no scheme row is made.
     Trend,
 }
 
 impl Detail {
+    /// Does a month computed at this detail have rows for areas of `level`?
+    fn shows(self, level: Level) -> bool {
+        self == Detail::All || level != Level::Scheme
+    }
+
     /// Does a month computed at this detail keep the measure `prefix` + `name`?
     fn keeps(self, prefix: &str, name: &str) -> bool {
         // Lengths first: this runs for every figure of every area of every
@@ -162,10 +170,16 @@ pub fn compute(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> 
     compute_detail(input, cfg, Detail::All)
 }
 
-/// The [`TREND`] measures of a month, as [`compute`] gives them.
+/// Is this one of the rows a month keeps for the trends?
+pub fn in_trend(m: &Measure) -> bool {
+    m.level != Level::Scheme && TREND.contains(&m.measure.as_str())
+}
+
+/// The [`TREND`] rows of a month (regions and the nation), as [`compute`]
+/// gives them.
 pub fn trend(input: &Input<'_>, cfg: &Config) -> Result<Vec<Measure>, String> {
     let mut rows = compute_detail(input, cfg, Detail::Trend)?;
-    rows.retain(|m| TREND.contains(&m.measure.as_str()));
+    rows.retain(in_trend);
     rows.shrink_to_fit(); // a report keeps every month's
     Ok(rows)
 }

@@ -128,11 +128,7 @@ pub fn run(
     let (measures, mut trend) = (measures?, trend?);
     trend.push((
         period,
-        measures
-            .iter()
-            .filter(|x| measure::TREND.contains(&x.measure.as_str()))
-            .cloned()
-            .collect(),
+        measures.iter().filter(|x| measure::in_trend(x)).cloned().collect(),
     ));
     let as_at = combined
         .used
