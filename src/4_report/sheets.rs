@@ -202,9 +202,14 @@ fn month_name(m: crate::calendar::Month) -> String {
     m.first_day().format("%B %Y").to_string()
 }
 
+/// Every report workbook is compressed fast: about 10% larger than at the
+/// default level, in about half the time (a national report writes 12).
+const ZIP_LEVEL: u8 = 2;
+
 /// Cover, contents, notes, then the tables (and their charts).
 pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(ZIP_LEVEL);
     let title = format!("PPO Performance Management Framework: headline measures, {area}, {}", month_name(r.cfg.period));
     wb.set_properties(&properties(r, &title)?);
     let bold = Format::new().set_bold();
@@ -267,8 +272,7 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
 pub fn plain_workbook(r: &Report<'_>, title: &str, tables: Vec<Sheet>) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(r, title)?);
-    // Tens of thousands of rows nationally: faster compression, about 10% larger.
-    wb.set_zip_compression_level(2);
+    wb.set_zip_compression_level(ZIP_LEVEL);
     for (i, sheet) in tables.iter().enumerate() {
         let ws = add_sheet(&mut wb, sheet)?;
         write_table(ws, sheet, i).map_err(xerr)?;
