@@ -14,6 +14,7 @@ use super::sheets::{self, Cell, ChartSpec, Sheet};
 use rust_xlsxwriter::ChartType;
 use crate::measure::{Flag, Level, Measure, Value};
 use crate::register::REGIONS;
+use crate::validate::Checked;
 use std::collections::{HashMap, HashSet};
 
 /// The measures kept for every month, for the trend tables and charts.
@@ -180,16 +181,15 @@ pub fn area_workbooks(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> 
     scopes.into_par_iter().map(|(name, scope)| Ok((name, area_workbook(r, &scope, &look)?))).collect()
 }
 
-/// issues.xlsx: every issue of every return, and the reconciliation per return.
-pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
+/// issues.xlsx: every issue of the returns in scope, and the reconciliation
+/// per return. Needs no measure, so a report makes it beside them.
+pub fn issues_workbook(scoped: &[&Checked], as_at: Option<chrono::NaiveDate>) -> Result<Vec<u8>, String> {
     let issues = Sheet {
         name: "Issues".into(),
         title: "Every issue found in the returns used for this report".into(),
         headers: super::tidy::ISSUE_COLUMNS.iter().map(|s| s.to_string()).collect(),
-        rows: r
-            .checked
+        rows: scoped
             .iter()
-            .filter(|c| super::run::in_scope(r, c))
             .flat_map(|c| &c.issues)
             .map(|i| {
                 // Borrowed from the issues: a national run has tens of thousands.
@@ -215,10 +215,8 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-        rows: r
-            .checked
+        rows: scoped
             .iter()
-            .filter(|c| super::run::in_scope(r, c))
             .map(|c| {
                 let rows = c.rows();
                 let n = |x: u32| Cell::Num(f64::from(x), sheets::Fmt::Whole);
@@ -238,5 +236,5 @@ pub fn issues_workbook(r: &Report<'_>) -> Result<Vec<u8>, String> {
             .collect(),
         chart: None,
     };
-    sheets::plain_workbook(r, "PMF return issues", vec![issues, returns])
+    sheets::plain_workbook(as_at, "PMF return issues", vec![issues, returns])
 }

@@ -111,30 +111,33 @@ pub fn run(
         .min()
         .unwrap_or(period)
         .min(period);
-    // P's measures and the trend months before it are independent of each
-    // other: computed in parallel.
-    let (measures, trend) = rayon::join(
-        || measure::compute(&input, &cfg),
-        || {
-            (first.index()..period.index())
-                .into_par_iter()
-                .map(|i| {
-                    let m = Month::from_index(i);
-                    measure::trend(&input, &measure::Config { period: m, ..cfg.clone() }).map(|rows| (m, rows))
-                })
-                .collect::<Result<Vec<_>, String>>()
-        },
-    );
-    let (measures, mut trend) = (measures?, trend?);
-    trend.push((
-        period,
-        measures.iter().filter(|x| measure::in_trend(x)).cloned().collect(),
-    ));
     let as_at = combined
         .used
         .values()
         .filter_map(|&i| checked[i].meta.submitted_on)
         .max();
+    let scoped: Vec<&Checked> = checked.iter().filter(|c| in_scope(register, cfg.region.as_deref(), c)).collect();
+    // P's measures, the trend months before it, and the issue lists (which
+    // need no measure) are independent of each other: made in parallel.
+    let ((measures, trend), issue_files) = rayon::join(
+        || {
+            rayon::join(
+                || measure::compute(&input, &cfg),
+                || {
+                    (first.index()..period.index())
+                        .into_par_iter()
+                        .map(|i| {
+                            let m = Month::from_index(i);
+                            measure::trend(&input, &measure::Config { period: m, ..cfg.clone() }).map(|rows| (m, rows))
+                        })
+                        .collect::<Result<Vec<_>, String>>()
+                },
+            )
+        },
+        || rayon::join(|| book::issues_workbook(&scoped, as_at), || tidy::issues_csv(scoped.iter().flat_map(|c| &c.issues))),
+    );
+    let (measures, mut trend) = (measures?, trend?);
+    trend.push((period, measures.iter().filter(|x| measure::in_trend(x)).cloned().collect()));
     let report = Report {
         job,
         schema,
@@ -147,7 +150,7 @@ pub fn run(
         trend: &trend,
         as_at,
     };
-    let files = write_folder(&report)?;
+    let files = write_folder(&report, issue_files)?;
     Ok(Done {
         folder: job.out.join(period.to_string()),
         period,
@@ -175,12 +178,15 @@ fn default_period(checked: &[Checked]) -> Option<Month> {
 
 /// With `--region`, the returns whose issues a report lists: the region's,
 /// and the files that cannot be placed in a scheme.
-pub fn in_scope(r: &Report<'_>, c: &Checked) -> bool {
-    match (&r.cfg.region, c.meta.scheme.as_deref().and_then(|s| r.register.get(s))) {
-        (Some(region), Some(s)) => &s.region == region,
+fn in_scope(register: &Register, region: Option<&str>, c: &Checked) -> bool {
+    match (region, c.meta.scheme.as_deref().and_then(|s| register.get(s))) {
+        (Some(region), Some(s)) => s.region == region,
         _ => true,
     }
 }
+
+/// issues.xlsx and issues.csv, as made beside the measures.
+type IssueFiles = (Result<Vec<u8>, String>, Result<Vec<u8>, String>);
 
 /// The temporary folder a report is written into: each output is written
 /// as soon as it is made and only its SHA-256 is kept, so a national run
@@ -211,30 +217,18 @@ fn cannot(p: &Path, e: std::io::Error) -> String {
     format!("{}: cannot write: {e}", p.display())
 }
 
-/// Every output, then the manifest, written under a temporary name; then
-/// the folder is renamed into place.
-fn write_folder(r: &Report<'_>) -> Result<usize, String> {
+/// Every output (the issue lists made already), then the manifest, written
+/// under a temporary name; then the folder is renamed into place.
+fn write_folder(r: &Report<'_>, (issues_xlsx, issues_csv): IssueFiles) -> Result<usize, String> {
     let target = r.job.out.join(r.cfg.period.to_string());
     let tmp = r.job.out.join(format!(".{}.tmp-{}", r.cfg.period, std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let mut folder = Folder { tmp: tmp.clone(), written: Vec::new() };
     let made = (|| {
-        // The area workbooks, the charts, the issue lists and measures.csv
-        // are independent: made in parallel.
-        let ((books, images), (issues_xlsx, (issues_csv, measures_csv))) = rayon::join(
-            || rayon::join(|| book::area_workbooks(r), || figures::images(r)),
-            || {
-                rayon::join(
-                    || book::issues_workbook(r),
-                    || {
-                        rayon::join(
-                            || tidy::issues_csv(r.checked.iter().filter(|c| in_scope(r, c)).flat_map(|c| &c.issues)),
-                            || tidy::measures_csv(r.measures),
-                        )
-                    },
-                )
-            },
-        );
+        // The area workbooks, the charts and measures.csv are independent:
+        // made in parallel.
+        let ((books, images), measures_csv) =
+            rayon::join(|| rayon::join(|| book::area_workbooks(r), || figures::images(r)), || tidy::measures_csv(r.measures));
         folder.put_all(books)?;
         folder.put_all(images)?;
         folder.put("issues.xlsx", &issues_xlsx?)?;

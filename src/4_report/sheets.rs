@@ -186,8 +186,8 @@ fn add_chart(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn properties(r: &Report<'_>, title: &str) -> Result<DocProperties, String> {
-    let d = r.as_at.unwrap_or_default();
+fn properties(as_at: Option<chrono::NaiveDate>, title: &str) -> Result<DocProperties, String> {
+    let d = as_at.unwrap_or_default();
     let when = ExcelDateTime::from_ymd(d.year().clamp(1900, 9999) as u16, d.month() as u8, d.day() as u8).map_err(xerr)?;
     Ok(DocProperties::new()
         .set_title(title)
@@ -211,7 +211,7 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(ZIP_LEVEL);
     let title = format!("PPO Performance Management Framework: headline measures, {area}, {}", month_name(r.cfg.period));
-    wb.set_properties(&properties(r, &title)?);
+    wb.set_properties(&properties(r.as_at, &title)?);
     let bold = Format::new().set_bold();
     let big = Format::new().set_bold().set_font_size(16);
     {
@@ -268,10 +268,10 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
     wb.save_to_buffer().map_err(xerr)
 }
 
-/// A workbook of tables only (issues.xlsx).
-pub fn plain_workbook(r: &Report<'_>, title: &str, tables: Vec<Sheet>) -> Result<Vec<u8>, String> {
+/// A workbook of tables only (issues.xlsx), created on the as-at date.
+pub fn plain_workbook(as_at: Option<chrono::NaiveDate>, title: &str, tables: Vec<Sheet>) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(r, title)?);
+    wb.set_properties(&properties(as_at, title)?);
     wb.set_zip_compression_level(ZIP_LEVEL);
     for (i, sheet) in tables.iter().enumerate() {
         let ws = add_sheet(&mut wb, sheet)?;
