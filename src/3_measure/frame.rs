@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 /// A pooled table: one row per person (or offence), with its scheme, region
 /// and PPO ID, and numeric columns (`None` = not a case, for medians).
 /// Schemes and regions are held once each and rows refer to them by number.
+/// Columns are plain numbers, handed to polars without a copy; a `None` is
+/// held as NaN (no figure here is ever NaN) and made null for polars.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     schemes: Vec<String>,
@@ -20,13 +22,20 @@ pub struct Table {
     ppo: Vec<u64>,
     /// Each column by name; `None` for one no aggregate reads, whose values
     /// are not kept (a trend month reads few of the columns).
-    cols: Vec<(String, Option<Vec<Option<f64>>>)>,
+    cols: Vec<(String, Option<Column64>)>,
+}
+
+/// A column's values, and whether any is missing (NaN).
+#[derive(Debug, Clone, Default)]
+struct Column64 {
+    values: Vec<f64>,
+    has_missing: bool,
 }
 
 impl Table {
     /// A table keeping every column.
     pub fn new(names: &[&str]) -> Table {
-        Table { cols: names.iter().map(|n| (n.to_string(), Some(Vec::new()))).collect(), ..Table::default() }
+        Table { cols: names.iter().map(|n| (n.to_string(), Some(Column64::default()))).collect(), ..Table::default() }
     }
 
     /// A table keeping only the columns `want` reads.
@@ -62,7 +71,8 @@ impl Table {
         self.ppo.push(ppo);
         for ((_, col), v) in self.cols.iter_mut().zip(values) {
             if let Some(col) = col {
-                col.push(*v);
+                col.has_missing |= v.is_none();
+                col.values.push(v.unwrap_or(f64::NAN));
             }
         }
     }
@@ -117,13 +127,14 @@ impl Stats {
 /// Key of an area: `scheme:<code>`, `region:<name>` or `national`.
 pub type Area = String;
 
-/// Group the table by scheme, by region and nationally, in one query.
-pub fn aggregate(table: &Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stats>, String> {
+/// Group the table by scheme, by region and nationally, in one query. The
+/// table is consumed: its columns become the frame's without a copy.
+pub fn aggregate(mut table: Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stats>, String> {
     let mut out = BTreeMap::new();
     if table.is_empty() {
         return Ok(out);
     }
-    let df = to_frame(table, want).map_err(|e| format!("measures: {e}"))?;
+    let df = to_frame(&mut table, want).map_err(|e| format!("measures: {e}"))?;
     for (level, k, stats) in group(df, want).map_err(|e| format!("measures: {e}"))? {
         let name = |names: &[String]| names.get(k as usize).cloned().unwrap_or_default();
         let area = match level {
@@ -139,18 +150,24 @@ pub fn aggregate(table: &Table, want: &Wanted<'_>) -> Result<BTreeMap<Area, Stat
 /// The key columns grouped by, in the order of the levels `group` numbers.
 const LEVELS: [&str; 3] = ["scheme", "region", "national"];
 
-/// The table as a frame, with only the columns wanted.
-fn to_frame(t: &Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
+/// The table as a frame, with only the columns wanted; the table's rows
+/// are moved into it (its names stay).
+fn to_frame(t: &mut Table, want: &Wanted<'_>) -> PolarsResult<DataFrame> {
+    let n = t.len();
     let mut columns = vec![
-        Column::new("scheme".into(), t.scheme.clone()),
-        Column::new("region".into(), t.region.clone()),
-        Column::new("national".into(), vec![0u32; t.len()]),
-        Column::new("__ppo".into(), t.ppo.clone()),
+        Column::new("scheme".into(), std::mem::take(&mut t.scheme)),
+        Column::new("region".into(), std::mem::take(&mut t.region)),
+        Column::new("national".into(), vec![0u32; n]),
+        Column::new("__ppo".into(), std::mem::take(&mut t.ppo)),
     ];
-    for (name, values) in &t.cols {
-        if let Some(values) = values.as_ref().filter(|_| want.reads(name)) {
-            columns.push(Column::new(format!("c_{name}").into(), values.clone()));
-        }
+    for (name, col) in &mut t.cols {
+        let Some(col) = col.take().filter(|_| want.reads(name)) else { continue };
+        let name = format!("c_{name}").into();
+        columns.push(if col.has_missing {
+            Column::new(name, col.values.into_iter().map(|v| (!v.is_nan()).then_some(v)).collect::<Vec<Option<f64>>>())
+        } else {
+            Column::new(name, col.values)
+        });
     }
     DataFrame::new_infer_height(columns)
 }
@@ -224,7 +241,7 @@ mod tests {
             heads: &["active"],
             medians: &["days"],
         };
-        let a = aggregate(&t, &want).unwrap();
+        let a = aggregate(t, &want).unwrap();
         assert_eq!(a["scheme:B"].sum("active"), 1.0);
         assert_eq!(a["region:London"].sum("active"), 2.0, "sums add the schemes");
         assert_eq!(a["region:London"].head("active"), 1.0, "heads count each PPO once");

@@ -124,14 +124,14 @@ pub fn rows(
                 medians: &["charge_days"],
             },
             aggregate(
-                &tables::listed(input, cfg, schemes),
+                tables::listed(input, cfg, schemes),
                 &Wanted {
                     sums: &lc,
                     ..Default::default()
                 },
             )?,
             aggregate(
-                &tables::seen(input, cfg, schemes),
+                tables::seen(input, cfg, schemes),
                 &Wanted {
                     heads: &["seen"],
                     ..Default::default()
@@ -154,10 +154,10 @@ pub fn rows(
             Default::default(),
         ),
     };
-    let people = aggregate(&tables::people(input, cfg, schemes, &people_want), &people_want)?;
-    let offences = aggregate(&tables::offences(input, cfg, schemes, &offences_want), &offences_want)?;
+    let people = aggregate(tables::people(input, cfg, schemes, &people_want), &people_want)?;
+    let offences = aggregate(tables::offences(input, cfg, schemes, &offences_want), &offences_want)?;
     let rets = aggregate(
-        &tables::returns(input, cfg, schemes),
+        tables::returns(input, cfg, schemes),
         &Wanted {
             sums: &RETURN_COLUMNS,
             ..Default::default()

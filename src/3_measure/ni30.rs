@@ -202,7 +202,7 @@ fn year_rows(
         let v = [c.ids.len() as f64, c.baseline.into(), c.followup.into(), c.reoffenders.into(), fm as f64, desel as f64, 1.0];
         table.push(&s.code, &s.region, 0, &v.map(Some));
     }
-    let agg = aggregate(&table, &Wanted { sums: &cols, ..Default::default() })?;
+    let agg = aggregate(table, &Wanted { sums: &cols, ..Default::default() })?;
     let empty = Default::default();
     for area in areas(&in_year, cfg).into_iter().filter(|a| detail.shows(a.level)) {
         let st = agg.get(&area.key).unwrap_or(&empty);
