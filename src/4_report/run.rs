@@ -188,9 +188,8 @@ fn in_scope(register: &Register, region: Option<&str>, c: &Checked) -> bool {
 /// issues.xlsx and issues.csv, as made beside the measures.
 type IssueFiles = (Result<Vec<u8>, String>, Result<Vec<u8>, String>);
 
-/// The temporary folder a report is written into: each output is written
-/// as soon as it is made and only its SHA-256 is kept, so a national run
-/// never holds all its outputs at once.
+/// The temporary folder a report is written into: of each output written,
+/// only its name and SHA-256 are kept (for the manifest).
 struct Folder {
     tmp: PathBuf,
     /// (path inside the period folder, SHA-256) of each output written.
