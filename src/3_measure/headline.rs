@@ -46,11 +46,13 @@ pub struct Area {
     pub scheme: Option<usize>,
 }
 
-/// The areas of a run: its schemes, their regions, and national (unless one region).
-pub fn areas(schemes: &[&Scheme], cfg: &Config) -> Vec<Area> {
+/// The areas of a run that a month at `detail` has rows for: its schemes
+/// (not in a trend month), their regions, and national (unless one region).
+pub fn areas(schemes: &[&Scheme], cfg: &Config, detail: Detail) -> Vec<Area> {
     let mut out: Vec<Area> = schemes
         .iter()
         .enumerate()
+        .filter(|_| detail.shows(Level::Scheme))
         .map(|(i, s)| Area { level: Level::Scheme, code: s.code.clone(), name: s.name.clone(), key: format!("scheme:{}", s.code), scheme: Some(i) })
         .collect();
     for r in REGIONS {
@@ -186,7 +188,7 @@ pub fn rows(
     let genders = named("gender_", codes(input, "gender"));
     let groups = named("ethnicity_", ethnicity_groups(input));
     let mut out = Vec::new();
-    for area in areas(schemes, cfg).into_iter().filter(|a| detail.shows(a.level)) {
+    for area in areas(schemes, cfg, detail) {
         let usable = rets.get(&area.key).is_some_and(|r| r.sum("usable") > 0.0);
         let p = people.get(&area.key).unwrap_or(&empty);
         let l = listed.get(&area.key).unwrap_or(&empty);

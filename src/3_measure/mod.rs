@@ -151,6 +151,7 @@ pub enum Detail {
 
 impl Detail {
     /// Does a month computed at this detail have rows for areas of `level`?
+    /// ([`headline::areas`] makes only those.)
     fn shows(self, level: Level) -> bool {
         self == Detail::All || level != Level::Scheme
     }

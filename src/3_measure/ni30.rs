@@ -204,7 +204,7 @@ fn year_rows(
     }
     let agg = aggregate(table, &Wanted { sums: &cols, ..Default::default() })?;
     let empty = Default::default();
-    for area in areas(&in_year, cfg).into_iter().filter(|a| detail.shows(a.level)) {
+    for area in areas(&in_year, cfg, detail) {
         let st = agg.get(&area.key).unwrap_or(&empty);
         let scheme = area.scheme.map(|i| in_year[i]);
         let available = st.sum("has_return") > 0.0;
