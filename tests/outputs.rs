@@ -1,6 +1,6 @@
 //! What pmf writes, when inputs are hostile: names taken from returns
 //! cannot lead outside the output folder; a failed report run leaves the
-//! previous report whole; issues.csv cells cannot run as formulas; and a
+//! previous report whole and no half-written one; issues.csv cells cannot run as formulas; and a
 //! report over good returns mixed with the whole hostile corpus gives the
 //! same measures and workbooks as over the good returns alone.
 
@@ -67,8 +67,8 @@ fn a_failed_report_run_leaves_the_previous_report_whole() {
     let before = files(&folder);
     assert!(before.len() > 5, "{:?}", before.keys());
     // A second run (a later resubmission beside it) made to fail, twice:
-    // early, when no file over 4 KB may be written (the chart images are
-    // drawn through temporary files: the run stops there); and late, when
+    // early, when no file over 4 KB may be written (the run stops at its
+    // first large output, the issue lists); and late, when
     // every output is written and the rename that swaps the old report out
     // finds its name taken (`$$` is pmf's pid after `exec`). Root ignores
     // a read-only folder, these it cannot.
@@ -80,6 +80,12 @@ fn a_failed_report_run_leaves_the_previous_report_whole() {
         assert_eq!(r.status.code(), Some(2), "{setup}: {err}");
         assert!(err.contains("File too large") || err.contains("cannot write"), "{setup}: {err}");
         assert_eq!(files(&folder), before, "{setup}: the previous report changed");
+        let left: Vec<String> = std::fs::read_dir(work.join("reports"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{setup}: the half-written report was left behind: {left:?}");
     }
     // A file where the output folder should be: exit 2, the file untouched.
     std::fs::write(work.join("blocked"), b"keep me").unwrap();

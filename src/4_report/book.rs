@@ -10,7 +10,7 @@
 use rayon::prelude::*;
 use super::layout::{self, TableSpec};
 use super::run::Report;
-use super::sheets::{self, Cell, ChartSpec, Sheet};
+use super::sheets::{self, Cell, ChartSpec, Sheet, Streamed};
 use rust_xlsxwriter::ChartType;
 use crate::measure::{Flag, Level, Measure, Value};
 use crate::register::REGIONS;
@@ -183,30 +183,30 @@ pub fn area_workbooks(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> 
 
 /// issues.xlsx: every issue of the returns in scope, and the reconciliation
 /// per return. Needs no measure, so a report makes it beside them.
-pub fn issues_workbook(scoped: &[&Checked], as_at: Option<chrono::NaiveDate>) -> Result<Vec<u8>, String> {
-    let issues = Sheet {
-        name: "Issues".into(),
-        title: "Every issue found in the returns used for this report".into(),
-        headers: super::tidy::ISSUE_COLUMNS.iter().map(|s| s.to_string()).collect(),
-        rows: scoped
-            .iter()
-            .flat_map(|c| &c.issues)
-            .map(|i| {
-                // Borrowed from the issues: a national run has tens of thousands.
-                vec![
-                    Cell::Text(i.rule.id().into()),
-                    Cell::Text(i.severity.name().into()),
-                    Cell::Text(i.file.as_str().into()),
-                    Cell::Text(i.sheet.as_str().into()),
-                    Cell::Text(i.cell.as_str().into()),
-                    i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text("".into())),
-                    Cell::Text(i.column.as_str().into()),
-                    Cell::Text(i.value.as_str().into()),
-                    Cell::Text(i.message.as_str().into()),
-                ]
-            })
-            .collect(),
-        chart: None,
+pub fn issues_workbook(out: impl std::io::Write + Send, scoped: &[&Checked], as_at: Option<chrono::NaiveDate>) -> Result<(), String> {
+    let issues = Streamed {
+        sheet: Sheet {
+            name: "Issues".into(),
+            title: "Every issue found in the returns used for this report".into(),
+            headers: super::tidy::ISSUE_COLUMNS.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+            chart: None,
+        },
+        len: scoped.iter().map(|c| c.issues.len()).sum(),
+        rows: Box::new(scoped.iter().flat_map(|c| &c.issues).map(|i| {
+            // Borrowed from the issues, and made as written.
+            vec![
+                Cell::Text(i.rule.id().into()),
+                Cell::Text(i.severity.name().into()),
+                Cell::Text(i.file.as_str().into()),
+                Cell::Text(i.sheet.as_str().into()),
+                Cell::Text(i.cell.as_str().into()),
+                i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text("".into())),
+                Cell::Text(i.column.as_str().into()),
+                Cell::Text(i.value.as_str().into()),
+                Cell::Text(i.message.as_str().into()),
+            ]
+        })),
     };
     let returns = Sheet {
         name: "Returns".into(),
@@ -236,5 +236,5 @@ pub fn issues_workbook(scoped: &[&Checked], as_at: Option<chrono::NaiveDate>) ->
             .collect(),
         chart: None,
     };
-    sheets::plain_workbook(as_at, "PMF return issues", vec![issues, returns])
+    sheets::plain_workbook(out, as_at, "PMF return issues", vec![issues, returns.into()])
 }

@@ -117,8 +117,10 @@ pub fn run(
         .filter_map(|&i| checked[i].meta.submitted_on)
         .max();
     let scoped: Vec<&Checked> = checked.iter().filter(|c| in_scope(register, cfg.region.as_deref(), c)).collect();
+    let mut folder = Folder::new(&job.out, period)?;
     // P's measures, the trend months before it, and the issue lists (which
-    // need no measure) are independent of each other: made in parallel.
+    // need no measure, and are written straight into the folder) are
+    // independent of each other: made in parallel.
     let ((measures, trend), issue_files) = rayon::join(
         || {
             rayon::join(
@@ -134,8 +136,14 @@ pub fn run(
                 },
             )
         },
-        || rayon::join(|| book::issues_workbook(&scoped, as_at), || tidy::issues_csv(scoped.iter().flat_map(|c| &c.issues))),
+        || {
+            rayon::join(
+                || folder.stream("issues.xlsx", |f| book::issues_workbook(f, &scoped, as_at)),
+                || folder.stream("issues.csv", |f| tidy::issues_csv(f, scoped.iter().flat_map(|c| &c.issues)).map(|_| ())),
+            )
+        },
     );
+    folder.written.extend([issue_files.0?, issue_files.1?]);
     let (measures, mut trend) = (measures?, trend?);
     trend.push((period, measures.iter().filter(|x| measure::in_trend(x)).cloned().collect()));
     let report = Report {
@@ -150,7 +158,7 @@ pub fn run(
         trend: &trend,
         as_at,
     };
-    let files = write_folder(&report, issue_files)?;
+    let files = write_folder(&report, folder)?;
     Ok(Done {
         folder: job.out.join(period.to_string()),
         period,
@@ -185,11 +193,10 @@ fn in_scope(register: &Register, region: Option<&str>, c: &Checked) -> bool {
     }
 }
 
-/// issues.xlsx and issues.csv, as made beside the measures.
-type IssueFiles = (Result<Vec<u8>, String>, Result<Vec<u8>, String>);
-
 /// The temporary folder a report is written into: of each output written,
-/// only its name and SHA-256 are kept (for the manifest).
+/// only its name and SHA-256 are kept (for the manifest). Removed when
+/// dropped, unless it has been renamed into place: a failed run leaves no
+/// half-written report.
 struct Folder {
     tmp: PathBuf,
     /// (path inside the period folder, SHA-256) of each output written.
@@ -197,11 +204,24 @@ struct Folder {
 }
 
 impl Folder {
-    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), String> {
+    fn new(out: &Path, period: Month) -> Result<Folder, String> {
+        let tmp = out.join(format!(".{period}.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).map_err(|e| cannot(&tmp, e))?;
+        Ok(Folder { tmp, written: Vec::new() })
+    }
+
+    /// The path of an output, its folder made.
+    fn path(&self, name: &str) -> Result<PathBuf, String> {
         let path = self.tmp.join(name);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| cannot(dir, e))?;
         }
+        Ok(path)
+    }
+
+    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), String> {
+        let path = self.path(name)?;
         std::fs::write(&path, bytes).map_err(|e| cannot(&path, e))?;
         self.written.push((name.to_string(), ingest::sha256_hex(bytes)));
         Ok(())
@@ -210,42 +230,55 @@ impl Folder {
     fn put_all(&mut self, files: Result<Vec<(String, Vec<u8>)>, String>) -> Result<(), String> {
         files?.iter().try_for_each(|(name, bytes)| self.put(name, bytes))
     }
+
+    /// An output written as it is made, never held whole (the issue lists,
+    /// which grow with the returns): its name and SHA-256, to be added to
+    /// `written` by the caller (this runs beside other work).
+    fn stream(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), String>,
+    ) -> Result<(String, String), String> {
+        use std::io::Write;
+        let path = self.path(name)?;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(|e| cannot(&path, e))?);
+        write(&mut out)?;
+        out.flush().map_err(|e| cannot(&path, e))?;
+        drop(out);
+        Ok((name.to_string(), ingest::sha256_file(&path)))
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        // Gone already when the report was renamed into place.
+        let _ = std::fs::remove_dir_all(&self.tmp);
+    }
 }
 
 fn cannot(p: &Path, e: std::io::Error) -> String {
     format!("{}: cannot write: {e}", p.display())
 }
 
-/// Every output (the issue lists made already), then the manifest, written
-/// under a temporary name; then the folder is renamed into place.
-fn write_folder(r: &Report<'_>, (issues_xlsx, issues_csv): IssueFiles) -> Result<usize, String> {
+/// Every output (the issue lists written already), then the manifest,
+/// written into the temporary folder; then the folder is renamed into place.
+fn write_folder(r: &Report<'_>, mut folder: Folder) -> Result<usize, String> {
     let target = r.job.out.join(r.cfg.period.to_string());
-    let tmp = r.job.out.join(format!(".{}.tmp-{}", r.cfg.period, std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let mut folder = Folder { tmp: tmp.clone(), written: Vec::new() };
-    let made = (|| {
-        // The area workbooks, the charts and measures.csv are independent:
-        // made in parallel.
-        let ((books, images), measures_csv) =
-            rayon::join(|| rayon::join(|| book::area_workbooks(r), || figures::images(r)), || tidy::measures_csv(r.measures));
-        folder.put_all(books)?;
-        folder.put_all(images)?;
-        folder.put("issues.xlsx", &issues_xlsx?)?;
-        folder.put("measures.csv", &measures_csv?)?;
-        folder.put("issues.csv", &issues_csv?)?;
-        folder.written.sort();
-        let manifest = manifest::json(r, &folder.written)?;
-        folder.put("manifest.json", &manifest)
-    })();
-    if let Err(e) = made {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
+    // The area workbooks, the charts and measures.csv are independent:
+    // made in parallel.
+    let ((books, images), measures_csv) =
+        rayon::join(|| rayon::join(|| book::area_workbooks(r), || figures::images(r)), || tidy::measures_csv(r.measures));
+    folder.put_all(books)?;
+    folder.put_all(images)?;
+    folder.put("measures.csv", &measures_csv?)?;
+    folder.written.sort();
+    let manifest = manifest::json(r, &folder.written)?;
+    folder.put("manifest.json", &manifest)?;
     let old = r.job.out.join(format!(".{}.old-{}", r.cfg.period, std::process::id()));
     if target.exists() {
         std::fs::rename(&target, &old).map_err(|e| cannot(&target, e))?;
     }
-    if let Err(e) = std::fs::rename(&tmp, &target) {
+    if let Err(e) = std::fs::rename(&folder.tmp, &target) {
         let _ = std::fs::rename(&old, &target);
         return Err(cannot(&target, e));
     }

@@ -60,6 +60,23 @@ pub struct Sheet<'a> {
     pub chart: Option<ChartSpec>,
 }
 
+/// A table whose rows are made one at a time as they are written, never
+/// held whole: issues.xlsx has a row per issue, and a national run's would
+/// otherwise take about 14 MB at once over 36 months.
+pub struct Streamed<'a> {
+    /// Name, title and headers; its `rows` are not used.
+    pub sheet: Sheet<'a>,
+    pub len: usize,
+    pub rows: Box<dyn Iterator<Item = Vec<Cell<'a>>> + 'a>,
+}
+
+impl<'a> From<Sheet<'a>> for Streamed<'a> {
+    fn from(mut sheet: Sheet<'a>) -> Streamed<'a> {
+        let rows = std::mem::take(&mut sheet.rows);
+        Streamed { len: rows.len(), rows: Box::new(rows.into_iter()), sheet }
+    }
+}
+
 fn xerr(e: XlsxError) -> String {
     format!("cannot write a workbook: {e}")
 }
@@ -69,8 +86,8 @@ const LONG_SHEET_ROWS: usize = 5_000;
 
 /// A worksheet for a table: a long one is written a row at a time, in
 /// bounded memory.
-fn add_sheet<'w>(wb: &'w mut Workbook, sheet: &Sheet<'_>) -> Result<&'w mut Worksheet, String> {
-    if sheet.rows.len() > LONG_SHEET_ROWS {
+fn add_sheet(wb: &mut Workbook, rows: usize) -> Result<&mut Worksheet, String> {
+    if rows > LONG_SHEET_ROWS {
         wb.add_worksheet_with_low_memory().map_err(xerr)
     } else {
         Ok(wb.add_worksheet())
@@ -80,9 +97,15 @@ fn add_sheet<'w>(wb: &'w mut Workbook, sheet: &Sheet<'_>) -> Result<&'w mut Work
 /// The row (0-based) of a table's header row: A1 title, A2 note, A3 table.
 const HEADER_ROW: u32 = 2;
 
-fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>, index: usize) -> Result<(), XlsxError> {
+/// A sheet's table, its `n` rows taken from `rows` (the sheet's own, or
+/// a [`Streamed`] table's as they are made).
+fn write_table<'c>(
+    ws: &mut Worksheet,
+    sheet: &Sheet<'_>,
+    (n, rows): (usize, impl Iterator<Item = impl AsRef<[Cell<'c>]>>),
+    index: usize,
+) -> Result<(), XlsxError> {
     let title = Format::new().set_bold().set_font_size(14);
-    let n = sheet.rows.len();
     ws.set_name(&sheet.name)?;
     ws.write_string_with_format(0, 0, &sheet.title, &title)?;
     ws.write_string(
@@ -114,9 +137,9 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet<'_>, index: usize) -> Result<()
         &table,
     )?;
     let right = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
-    for (r, row) in sheet.rows.iter().enumerate() {
+    for (r, row) in rows.enumerate() {
         let r = HEADER_ROW + 1 + r as u32;
-        for (c, cell) in row.iter().enumerate() {
+        for (c, cell) in row.as_ref().iter().enumerate() {
             let c = c as u16;
             match cell {
                 Cell::Text(t) => ws.write_string(r, c, t.as_ref()).map(|_| ())?,
@@ -248,8 +271,8 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
     let mut all = vec![contents, notes];
     all.extend(tables);
     for (i, sheet) in all.iter().enumerate() {
-        let ws = add_sheet(&mut wb, sheet)?;
-        write_table(ws, sheet, i).map_err(xerr)?;
+        let ws = add_sheet(&mut wb, sheet.rows.len())?;
+        write_table(ws, sheet, (sheet.rows.len(), sheet.rows.iter()), i).map_err(xerr)?;
         if i == 0 {
             ws.set_column_width(0, 20).map_err(xerr)?;
             ws.set_column_width(1, 70).map_err(xerr)?;
@@ -268,16 +291,17 @@ pub fn workbook(r: &Report<'_>, area: &str, place: &str, tables: Vec<Sheet>) -> 
     wb.save_to_buffer().map_err(xerr)
 }
 
-/// A workbook of tables only (issues.xlsx), created on the as-at date.
-pub fn plain_workbook(as_at: Option<chrono::NaiveDate>, title: &str, tables: Vec<Sheet>) -> Result<Vec<u8>, String> {
+/// A workbook of tables only (issues.xlsx), created on the as-at date,
+/// written to `out` as it is zipped.
+pub fn plain_workbook(out: impl std::io::Write + Send, as_at: Option<chrono::NaiveDate>, title: &str, tables: Vec<Streamed>) -> Result<(), String> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(as_at, title)?);
     wb.set_zip_compression_level(ZIP_LEVEL);
-    for (i, sheet) in tables.iter().enumerate() {
-        let ws = add_sheet(&mut wb, sheet)?;
-        write_table(ws, sheet, i).map_err(xerr)?;
+    for (i, table) in tables.into_iter().enumerate() {
+        let ws = add_sheet(&mut wb, table.len)?;
+        write_table(ws, &table.sheet, (table.len, table.rows), i).map_err(xerr)?;
     }
-    wb.save_to_buffer().map_err(xerr)
+    wb.save_to_writer(out).map_err(xerr)
 }
 
 fn notes_sheet(r: &Report<'_>) -> Sheet<'static> {

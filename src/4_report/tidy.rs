@@ -22,8 +22,8 @@ pub fn number(v: f64) -> String {
     format!("{v}")
 }
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, String> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+fn write_csv<W: std::io::Write>(out: W, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<W, String> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
     let err = |e: csv::Error| format!("cannot write CSV: {e}");
     w.write_record(header).map_err(err)?;
     for r in rows {
@@ -34,7 +34,8 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result
 
 pub fn measures_csv(rows: &[Measure]) -> Result<Vec<u8>, String> {
     let header = ["period", "level", "area_code", "area_name", "measure", "value", "numerator", "denominator", "flag"];
-    csv_bytes(
+    write_csv(
+        Vec::new(),
         &header,
         rows.iter().map(|m| {
             let value = match &m.value {
@@ -73,8 +74,10 @@ pub fn issue_fields(i: &Issue) -> Vec<String> {
     ]
 }
 
-pub fn issues_csv<'a>(issues: impl Iterator<Item = &'a Issue>) -> Result<Vec<u8>, String> {
-    csv_bytes(&ISSUE_COLUMNS, issues.map(issue_fields))
+/// issues.csv, written as it is made: a national run has tens of
+/// thousands of issues (about 9 MB of text over 36 months).
+pub fn issues_csv<'a, W: std::io::Write>(out: W, issues: impl Iterator<Item = &'a Issue>) -> Result<W, String> {
+    write_csv(out, &ISSUE_COLUMNS, issues.map(issue_fields))
 }
 
 #[cfg(test)]
