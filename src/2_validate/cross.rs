@@ -22,10 +22,11 @@ pub struct LedgerEntry {
     pub offence_date: NaiveDate,
     pub outcome_date: NaiveDate,
     pub caution: bool,
-    /// Index into the checked returns.
-    pub source: usize,
+    /// Index into the checked returns (`u32`: a national run's ledger has
+    /// hundreds of thousands of entries, and no run has 4 billion returns).
+    pub source: u32,
     /// Index into that return's offences.
-    pub index: usize,
+    pub index: u32,
 }
 
 impl LedgerEntry {
@@ -35,8 +36,8 @@ impl LedgerEntry {
             offence_date: o.offence_date,
             outcome_date: o.outcome_date,
             caution: o.outcome == "CAUTION",
-            source,
-            index,
+            source: u32::try_from(source).unwrap_or(u32::MAX),
+            index: u32::try_from(index).unwrap_or(u32::MAX),
         }
     }
 }
@@ -59,7 +60,7 @@ impl Combined {
     ) -> impl Iterator<Item = &'a Offence> + 'a {
         self.ledger
             .iter()
-            .map(move |e| &checked[e.source].offences[e.index])
+            .map(move |e| &checked[e.source as usize].offences[e.index as usize])
     }
 }
 
@@ -100,7 +101,9 @@ fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) -> Combined
     for &i in out.used.values() {
         used[i] = true;
     }
-    // The offences of the used returns, in the same order: the last of each key wins.
+    // The offences of the used returns, in the same order: the last of each
+    // key wins. Sized for them all at once (at most one entry each).
+    out.ledger.reserve_exact(by_key.iter().filter(|(_, i, _)| used[*i]).count());
     let mut theirs = by_key.iter().filter(|(_, i, _)| used[*i]).peekable();
     while let Some(&(o, i, k)) = theirs.next() {
         let last = theirs.peek().is_none_or(|next| (next.0.ppo_id, &next.0.offence_ref) != (o.ppo_id, &o.offence_ref));
