@@ -66,6 +66,8 @@ pub struct Sheet<'a> {
 pub struct Streamed<'a> {
     /// Name, title and headers; its `rows` are not used.
     pub sheet: Sheet<'a>,
+    /// How many rows `rows` yields: the table's range and its note ("This
+    /// table has N rows") are written before its rows.
     pub len: usize,
     pub rows: Box<dyn Iterator<Item = Vec<Cell<'a>>> + 'a>,
 }
