@@ -1,8 +1,9 @@
 //! What pmf writes, when inputs are hostile: names taken from returns
 //! cannot lead outside the output folder; a failed report run leaves the
-//! previous report whole and no half-written one; issues.csv cells cannot run as formulas; and a
-//! report over good returns mixed with the whole hostile corpus gives the
-//! same measures and workbooks as over the good returns alone.
+//! previous report whole and no half-written one; issues.csv cells cannot
+//! run as formulas; and a report over good returns mixed with the whole
+//! hostile corpus gives the same measures and workbooks as over the good
+//! returns alone.
 
 mod common;
 use common::{files, fixtures, t, Ret};

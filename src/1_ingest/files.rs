@@ -27,11 +27,18 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> 
 }
 
 /// SHA-256 (hex) of a file read as a stream in small blocks, so a file of
-/// any size is hashed in bounded memory; empty when it cannot be read.
+/// any size is hashed in bounded memory; empty when it cannot be read (an
+/// input that cannot be read is reported as such elsewhere).
 pub fn sha256_file(path: &std::path::Path) -> String {
+    sha256_read(path).unwrap_or_default()
+}
+
+/// SHA-256 (hex) of a file, or why it could not be read (an output just
+/// written, whose hash the manifest states).
+pub fn sha256_read(path: &std::path::Path) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
-    let Ok(mut f) = std::fs::File::open(path) else { return String::new() };
+    let mut f = std::fs::File::open(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 << 10];
     loop {
@@ -39,10 +46,10 @@ pub fn sha256_file(path: &std::path::Path) -> String {
             Ok(0) => break,
             Ok(n) => h.update(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return String::new(),
+            Err(e) => return Err(e),
         }
     }
-    hex(&h.finalize())
+    Ok(hex(&h.finalize()))
 }
 
 /// SHA-256 (hex) of bytes: of an input read whole, or of an output.

@@ -111,6 +111,8 @@ fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) -> Combined
             out.ledger.push(LedgerEntry::new(o, i, k));
         }
     }
+    // Shorter only when a later return reported offences again (X05).
+    out.ledger.shrink_to_fit();
     out
 }
 

@@ -143,8 +143,8 @@ pub fn run(
             )
         },
     );
-    folder.written.extend([issue_files.0?, issue_files.1?]);
     let (measures, mut trend) = (measures?, trend?);
+    folder.written.extend([issue_files.0?, issue_files.1?]);
     trend.push((period, measures.iter().filter(|x| measure::in_trend(x)).cloned().collect()));
     let report = Report {
         job,
@@ -242,10 +242,11 @@ impl Folder {
         use std::io::Write;
         let path = self.path(name)?;
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(|e| cannot(&path, e))?);
-        write(&mut out)?;
+        write(&mut out).map_err(|e| format!("{}: {e}", path.display()))?;
         out.flush().map_err(|e| cannot(&path, e))?;
         drop(out);
-        Ok((name.to_string(), ingest::sha256_file(&path)))
+        let sha = ingest::sha256_read(&path).map_err(|e| format!("{}: cannot read back what was written: {e}", path.display()))?;
+        Ok((name.to_string(), sha))
     }
 }
 
