@@ -27,18 +27,11 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> 
 }
 
 /// SHA-256 (hex) of a file read as a stream in small blocks, so a file of
-/// any size is hashed in bounded memory; empty when it cannot be read (an
-/// input that cannot be read is reported as such elsewhere).
+/// any size is hashed in bounded memory; empty when it cannot be read.
 pub fn sha256_file(path: &std::path::Path) -> String {
-    sha256_read(path).unwrap_or_default()
-}
-
-/// SHA-256 (hex) of a file, or why it could not be read (an output just
-/// written, whose hash the manifest states).
-pub fn sha256_read(path: &std::path::Path) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
+    let Ok(mut f) = std::fs::File::open(path) else { return String::new() };
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 << 10];
     loop {
@@ -46,10 +39,43 @@ pub fn sha256_read(path: &std::path::Path) -> std::io::Result<String> {
             Ok(0) => break,
             Ok(n) => h.update(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(_) => return String::new(),
         }
     }
-    Ok(hex(&h.finalize()))
+    hex(&h.finalize())
+}
+
+/// A writer that takes the SHA-256 of what passes through it: an output
+/// streamed to its file is hashed as it is written, not read back.
+pub struct Sha256Writer<W> {
+    inner: W,
+    hash: sha2::Sha256,
+}
+
+impl<W: std::io::Write> Sha256Writer<W> {
+    pub fn new(inner: W) -> Sha256Writer<W> {
+        use sha2::Digest;
+        Sha256Writer { inner, hash: sha2::Sha256::new() }
+    }
+
+    /// The writer, and the hex SHA-256 of everything written through it.
+    pub fn finish(self) -> (W, String) {
+        use sha2::Digest;
+        (self.inner, hex(&self.hash.finalize()))
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Sha256Writer<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// SHA-256 (hex) of bytes: of an input read whole, or of an output.

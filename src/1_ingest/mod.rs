@@ -21,7 +21,7 @@ mod scan;
 mod sniff;
 
 pub use discover::{discover, Found, Skipped};
-pub use files::{load, sha256_file, sha256_hex, sha256_read};
+pub use files::{load, sha256_file, sha256_hex, Sha256Writer};
 use filling::Filling;
 
 use calamine::{CellErrorType, Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};

@@ -232,20 +232,21 @@ impl Folder {
     }
 
     /// An output written as it is made, never held whole (the issue lists,
-    /// which grow with the returns): its name and SHA-256, to be added to
-    /// `written` by the caller (this runs beside other work).
+    /// which grow with the returns), and hashed as it is written: its name
+    /// and SHA-256, to be added to `written` by the caller (this runs
+    /// beside other work).
     fn stream(
         &self,
         name: &str,
-        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), String>,
+        write: impl FnOnce(&mut ingest::Sha256Writer<std::io::BufWriter<std::fs::File>>) -> Result<(), String>,
     ) -> Result<(String, String), String> {
         use std::io::Write;
         let path = self.path(name)?;
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(|e| cannot(&path, e))?);
+        let file = std::fs::File::create(&path).map_err(|e| cannot(&path, e))?;
+        let mut out = ingest::Sha256Writer::new(std::io::BufWriter::new(file));
         write(&mut out).map_err(|e| format!("{}: {e}", path.display()))?;
-        out.flush().map_err(|e| cannot(&path, e))?;
-        drop(out);
-        let sha = ingest::sha256_read(&path).map_err(|e| format!("{}: cannot read back what was written: {e}", path.display()))?;
+        let (mut file, sha) = out.finish();
+        file.flush().map_err(|e| cannot(&path, e))?;
         Ok((name.to_string(), sha))
     }
 }
