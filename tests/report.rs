@@ -110,6 +110,13 @@ fn golden_measures_and_workbooks() {
     assert_eq!(manifest["as_at"], "2008-04-09");
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 4);
     assert!(manifest["outputs"].as_array().unwrap().iter().any(|o| o["path"] == "national.xlsx" && o["sha256"].as_str().unwrap().len() == 64));
+    // Every output's stated SHA-256 is its file's, the issue lists (hashed
+    // as they are streamed to their files) included.
+    let outputs = manifest["outputs"].as_array().unwrap();
+    for name in ["issues.csv", "issues.xlsx", "measures.csv", "national.xlsx"] {
+        let stated = outputs.iter().find(|o| o["path"] == name).unwrap_or_else(|| panic!("{name} not in the manifest"));
+        assert_eq!(stated["sha256"], pmf::ingest::sha256_hex(&std::fs::read(folder.join(name)).unwrap()).as_str(), "{name}");
+    }
 }
 
 fn measures(folder: &Path) -> Vec<BTreeMap<String, String>> {
