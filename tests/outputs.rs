@@ -88,6 +88,16 @@ fn a_failed_report_run_leaves_the_previous_report_whole() {
             .collect();
         assert!(left.is_empty(), "{setup}: the half-written report was left behind: {left:?}");
     }
+    // A run that fails into an `--out` that did not exist leaves none of
+    // the folders it made.
+    let r = Command::new("sh")
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f 4; exec '{}' report in --register '{}' --out new/reports", env!("CARGO_BIN_EXE_pmf"), register()))
+        .current_dir(work)
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(!work.join("new").exists(), "a failed run left the --out folders it made");
     // A file where the output folder should be: exit 2, the file untouched.
     std::fs::write(work.join("blocked"), b"keep me").unwrap();
     let r = pmf(work, &["report", "in", "--register", &register(), "--out", "blocked"]);

@@ -201,14 +201,21 @@ struct Folder {
     tmp: PathBuf,
     /// (path inside the period folder, SHA-256) of each output written.
     written: Vec<(String, String)>,
+    /// The folders of `--out` this run made, deepest first: a run that
+    /// fails removes them again, if still empty, so it leaves no trace.
+    made: Vec<PathBuf>,
 }
 
 impl Folder {
     fn new(out: &Path, period: Month) -> Result<Folder, String> {
         let tmp = out.join(format!(".{period}.tmp-{}", std::process::id()));
+        let made = out.ancestors().take_while(|p| !p.as_os_str().is_empty() && !p.exists()).map(Path::to_path_buf).collect();
         let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(&tmp).map_err(|e| cannot(&tmp, e))?;
-        Ok(Folder { tmp, written: Vec::new() })
+        // Owned before the folder is made, so a failure part-way through
+        // still removes what was made.
+        let folder = Folder { tmp, written: Vec::new(), made };
+        std::fs::create_dir_all(&folder.tmp).map_err(|e| cannot(&folder.tmp, e))?;
+        Ok(folder)
     }
 
     /// The path of an output, its folder made.
@@ -255,6 +262,13 @@ impl Drop for Folder {
     fn drop(&mut self) {
         // Gone already when the report was renamed into place.
         let _ = std::fs::remove_dir_all(&self.tmp);
+        // `remove_dir` removes only an empty folder: one holding this run's
+        // report, or anything another process put there, stays.
+        for dir in &self.made {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
     }
 }
 
