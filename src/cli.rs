@@ -8,7 +8,7 @@ use crate::calendar::Month;
 use crate::ingest::{self, Limits};
 use crate::register::Register;
 use crate::schema::Schema;
-use crate::validate::{self, Fingerprint, Options};
+use crate::validate::{self, Fingerprint, Keep, Options};
 use crate::{report, synth};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -176,6 +176,8 @@ fn run(cmd: Command) -> Result<i32, String> {
                 limits: limits(&input),
                 keep_sheets: out.is_some(),
                 fingerprint: Fingerprint::Skip,
+                // Nothing here reads a person beyond the checks.
+                people: Keep::Spans,
             };
             let bar = progress(found.len());
             let checked = validate::validate_all(&found, &schema, &register, &opts, &|| bar.inc(1));

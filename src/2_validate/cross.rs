@@ -5,7 +5,7 @@
 //! tie for latest uses none (X02). The ledger has one entry per (PPO ID,
 //! Offence ref), ordered by Submitted on, then period, then file name.
 
-use super::{Checked, Offence, Pnc, Verdict};
+use super::{Checked, Offence, Pnc, Span, Verdict};
 use crate::calendar::{uk, Month};
 use crate::issue::{Issue, Rule};
 use crate::register::Register;
@@ -192,7 +192,7 @@ fn lost_people(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> 
         let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
         let end = month.prev().last_day();
         let (p, c) = (&checked[prev], &checked[cur]);
-        for person in p.people.iter().filter(|x| x.active_at(end)) {
+        for person in p.spans().filter(|x| x.active_at(end)) {
             if c.listed_ids.binary_search(&person.ppo_id).is_err() {
                 found.push((
                     cur,
@@ -231,27 +231,27 @@ fn double_schemes(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue
 /// X04 within one month, for its used returns.
 fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(usize, Issue)> {
     let mut found: Vec<(usize, Issue)> = Vec::new();
-    let mut spans: Vec<(Pnc, usize, usize, NaiveDate, NaiveDate)> = Vec::new();
+    let mut spans: Vec<(Pnc, usize, Span, NaiveDate, NaiveDate)> = Vec::new();
     for &i in returns {
-        for (k, p) in checked[i].people.iter().enumerate() {
+        for p in checked[i].spans() {
             let start = p.date_adopted.max(month.first_day());
             let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
             if start <= end {
-                spans.push((p.ppo_id, i, k, start, end));
+                spans.push((p.ppo_id, i, p, start, end));
             }
         }
     }
     spans.sort_by_key(|s| s.0); // stable: schemes stay in order within an ID
     for v in spans.chunk_by(|a, b| a.0 == b.0).filter(|v| v.len() > 1) {
         let id = v[0].0;
-        let v: Vec<(usize, usize, NaiveDate, NaiveDate)> = v.iter().map(|s| (s.1, s.2, s.3, s.4)).collect();
+        let v: Vec<(usize, Span, NaiveDate, NaiveDate)> = v.iter().map(|s| (s.1, s.2, s.3, s.4)).collect();
         for a in &v {
             for b in &v {
                 let (sa, sb) = (&checked[a.0].meta.scheme, &checked[b.0].meta.scheme);
                 if sa == sb || a.2 > b.3 || b.2 > a.3 {
                     continue;
                 }
-                let person = &checked[a.0].people[a.1];
+                let person = &a.1;
                 let from = a.2.max(b.2);
                 let mut issue = Issue::new(
                     Rule::X04,

@@ -41,6 +41,20 @@ pub struct Options {
     /// Whether each file's SHA-256 is computed (the report's manifest
     /// states it; `pmf validate` has no use for it).
     pub fingerprint: Fingerprint,
+    /// What each return keeps of its accepted Cohort rows.
+    pub people: Keep,
+}
+
+/// What a return keeps of its accepted Cohort rows ([`Checked::people`] or
+/// [`Checked::spans`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// Every field: the measures read them (`pmf report`).
+    #[default]
+    People,
+    /// Only what the checks across returns read, a third of the memory a
+    /// person: `pmf validate` (issue 4).
+    Spans,
 }
 
 /// Whether [`Checked::sha256`] is filled in.
@@ -120,7 +134,37 @@ pub struct Person {
 impl Person {
     /// Active at the end of a day: adopted by then, not deselected by then.
     pub fn active_at(&self, day: NaiveDate) -> bool {
-        self.date_adopted <= day && self.date_deselected.is_none_or(|d| d > day)
+        active_at(self.date_adopted, self.date_deselected, day)
+    }
+
+    /// A1 reference of the PPO ID cell.
+    pub fn id_cell(&self) -> String {
+        cell_ref(self.row, self.id_col)
+    }
+}
+
+fn active_at(adopted: NaiveDate, deselected: Option<NaiveDate>, day: NaiveDate) -> bool {
+    adopted <= day && deselected.is_none_or(|d| d > day)
+}
+
+/// What the checks across returns (X03, X04) read of an accepted `Cohort`
+/// row: who, where, and from when to when.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    pub row: u32,
+    pub id_col: u32,
+    pub ppo_id: Pnc,
+    pub date_adopted: NaiveDate,
+    pub date_deselected: Option<NaiveDate>,
+}
+
+impl Span {
+    pub fn of(p: &Person) -> Span {
+        Span { row: p.row, id_col: p.id_col, ppo_id: p.ppo_id, date_adopted: p.date_adopted, date_deselected: p.date_deselected }
+    }
+
+    pub fn active_at(&self, day: NaiveDate) -> bool {
+        active_at(self.date_adopted, self.date_deselected, day)
     }
 
     /// A1 reference of the PPO ID cell.
@@ -180,7 +224,10 @@ pub struct Checked {
     pub sha256: String,
     pub format: Option<&'static str>,
     pub meta: Meta,
+    /// The accepted Cohort rows, when `Options::people` is `Keep::People`.
     pub people: Vec<Person>,
+    /// The same rows' spans instead, when it is `Keep::Spans`.
+    pub spans: Vec<Span>,
     pub offences: Vec<Offence>,
     /// Every well-formed PPO ID on the Cohort sheet, accepted or not (X03).
     pub listed_ids: Vec<Pnc>,
@@ -203,6 +250,12 @@ impl Checked {
         }
     }
 
+    /// The span of each accepted Cohort row, in row order, whichever way
+    /// the rows were kept.
+    pub fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.people.iter().map(Span::of).chain(self.spans.iter().copied())
+    }
+
     pub fn has_error(&self) -> bool {
         self.issues.iter().any(|i| i.severity == Severity::Error)
     }
@@ -215,6 +268,7 @@ impl Checked {
             c.excluded = c.read;
         }
         self.people.clear();
+        self.spans.clear();
         self.offences.clear();
     }
 }
@@ -275,6 +329,7 @@ fn empty(found: &Found) -> Checked {
         format: None,
         meta: Meta::default(),
         people: Vec::new(),
+        spans: Vec::new(),
         offences: Vec::new(),
         listed_ids: Vec::new(),
         cohort: Counts::default(),
@@ -363,8 +418,13 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
         .collect();
     let out = rows::check_rows(&ctx, tables, &mut c.issues);
     // Kept until the end of a run, so without spare capacity.
-    c.people = out.people;
-    c.people.shrink_to_fit();
+    match opts.people {
+        Keep::People => {
+            c.people = out.people;
+            c.people.shrink_to_fit();
+        }
+        Keep::Spans => c.spans = out.people.iter().map(Span::of).collect(),
+    }
     c.offences = out.offences;
     c.offences.shrink_to_fit();
     c.listed_ids = out.listed_ids;

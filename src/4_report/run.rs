@@ -14,7 +14,7 @@ use crate::ingest::{self, Limits, Skipped};
 use crate::measure::{self, Measure};
 use crate::register::Register;
 use crate::schema::Schema;
-use crate::validate::{self, Checked, Combined, Fingerprint, Options};
+use crate::validate::{self, Checked, Combined, Fingerprint, Keep, Options};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -74,7 +74,13 @@ pub fn run(
             return Err(format!("--region {r:?} is not a GO region; use one of: {}", crate::register::REGIONS.join(", ")));
         }
     }
-    let opts = Options { strict: job.strict, limits: job.limits, keep_sheets: false, fingerprint: Fingerprint::Sha256 };
+    let opts = Options {
+        strict: job.strict,
+        limits: job.limits,
+        keep_sheets: false,
+        fingerprint: Fingerprint::Sha256,
+        people: Keep::People,
+    };
     // Every return is combined, whatever the region: NI 30 takes offences
     // from the whole ledger, whichever scheme recorded them (§10).
     let mut checked = validate::check_each(&found, schema, register, &opts, progress);

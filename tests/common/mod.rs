@@ -10,7 +10,7 @@ use pmf::issue::Issue;
 use pmf::register::Register;
 use pmf::report::returnbook::{self, Contents, Val};
 use pmf::schema::Schema;
-use pmf::validate::{self, Checked, Options};
+use pmf::validate::{self, Checked, Keep, Options};
 use std::path::{Path, PathBuf};
 
 pub fn d(text: &str) -> Option<Val> {
@@ -165,7 +165,16 @@ pub fn check_all(rets: &[Ret]) -> Vec<Checked> {
             Found { display: format!("r{i}.xlsx"), path }
         })
         .collect();
-    check_files(&files, &Options::default())
+    let whole = check_files(&files, &Options::default());
+    // `pmf validate` keeps only each person's span: the same issues,
+    // verdicts and counts.
+    let spans = check_files(&files, &Options { people: Keep::Spans, ..Options::default() });
+    for (a, b) in whole.iter().zip(&spans) {
+        assert_eq!((&a.issues, a.verdict, a.rows()), (&b.issues, b.verdict, b.rows()), "{}", a.file);
+        assert_eq!(a.spans().collect::<Vec<_>>(), b.spans().collect::<Vec<_>>(), "{}", a.file);
+        assert!(b.people.is_empty() && a.spans.is_empty(), "{}: rows kept both ways", a.file);
+    }
+    whole
 }
 
 pub fn check_files(files: &[Found], opts: &Options) -> Vec<Checked> {
