@@ -1,0 +1,116 @@
+//! The rows validation accepts, as later stages read them: a `Cohort` row
+//! ([`Person`], or only its [`Span`] when the measures will not read it)
+//! and an `Offences` row ([`Offence`]).
+//!
+//! Invariant: none holds heap data but an offence ref longer than 24 bytes;
+//! a national run keeps about a million of them.
+
+use super::Pnc;
+use crate::schema::Code;
+use chrono::NaiveDate;
+
+/// An accepted `Cohort` row: small and without heap data, as a national
+/// run keeps about a million of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// The sheet's 1-based row number.
+    pub row: u32,
+    /// The 0-based sheet column of the PPO ID, for cross-return issues.
+    pub id_col: u32,
+    pub ppo_id: Pnc,
+    pub date_of_birth: NaiveDate,
+    pub gender: Code,
+    pub ethnicity: Code,
+    pub strand: Code,
+    pub date_adopted: NaiveDate,
+    pub date_deselected: Option<NaiveDate>,
+    pub deselection_reason: Option<Code>,
+    pub status: Option<Code>,
+    pub offender_manager: bool,
+    pub custody_start_date: Option<NaiveDate>,
+    pub assessment_date: Option<NaiveDate>,
+    /// `Y`, `N` or `U`.
+    pub drug_misuser: Code,
+    pub in_drug_treatment: Option<bool>,
+    pub accommodation: Option<Code>,
+    pub ete: Option<Code>,
+    pub selection_score: Option<i64>,
+}
+
+impl Person {
+    /// Active at the end of a day: adopted by then, not deselected by then.
+    pub fn active_at(&self, day: NaiveDate) -> bool {
+        active_at(self.date_adopted, self.date_deselected, day)
+    }
+
+    /// A1 reference of the PPO ID cell.
+    pub fn id_cell(&self) -> String {
+        cell_ref(self.row, self.id_col)
+    }
+}
+
+fn active_at(adopted: NaiveDate, deselected: Option<NaiveDate>, day: NaiveDate) -> bool {
+    adopted <= day && deselected.is_none_or(|d| d > day)
+}
+
+/// What the checks across returns (X03, X04) read of an accepted `Cohort`
+/// row: who, where, and from when to when.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    pub row: u32,
+    pub id_col: u32,
+    pub ppo_id: Pnc,
+    pub date_adopted: NaiveDate,
+    pub date_deselected: Option<NaiveDate>,
+}
+
+impl Span {
+    pub fn of(p: &Person) -> Span {
+        Span { row: p.row, id_col: p.id_col, ppo_id: p.ppo_id, date_adopted: p.date_adopted, date_deselected: p.date_deselected }
+    }
+
+    pub fn active_at(&self, day: NaiveDate) -> bool {
+        active_at(self.date_adopted, self.date_deselected, day)
+    }
+
+    /// A1 reference of the PPO ID cell.
+    pub fn id_cell(&self) -> String {
+        cell_ref(self.row, self.id_col)
+    }
+}
+
+/// An accepted `Offences` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offence {
+    pub row: u32,
+    /// The 0-based sheet column of the Offence ref.
+    pub ref_col: u32,
+    pub ppo_id: Pnc,
+    pub offence_ref: compact_str::CompactString,
+    pub offence_date: NaiveDate,
+    pub outcome_date: NaiveDate,
+    pub outcome: Code,
+    pub offence_category: Code,
+    pub disposal: Option<Code>,
+    pub arrest_date: Option<NaiveDate>,
+    pub charge_date: Option<NaiveDate>,
+    pub recorded_date: NaiveDate,
+    /// Listed as history at adoption or in a scheme's first return (§10).
+    pub adoption_history: bool,
+}
+
+impl Offence {
+    /// A1 reference of the Offence ref cell.
+    pub fn ref_cell(&self) -> String {
+        cell_ref(self.row, self.ref_col)
+    }
+}
+
+/// `C6` for 1-based row 6, 0-based column 2; empty when the column is unknown.
+pub(super) fn cell_ref(row: u32, col0: u32) -> String {
+    if col0 == u32::MAX || row == 0 {
+        String::new()
+    } else {
+        crate::issue::a1(row - 1, col0)
+    }
+}
