@@ -96,7 +96,9 @@ fn a_failed_report_run_leaves_the_previous_report_whole() {
         .current_dir(work)
         .output()
         .unwrap();
-    assert_eq!(r.status.code(), Some(2), "{}", String::from_utf8_lossy(&r.stderr));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(err.contains("File too large"), "it failed while writing: {err}");
     assert!(!work.join("new").exists(), "a failed run left the --out folders it made");
     // A file where the output folder should be: exit 2, the file untouched.
     std::fs::write(work.join("blocked"), b"keep me").unwrap();

@@ -217,8 +217,8 @@ fn lost_people(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> 
 /// X04: one PPO ID active on two schemes on the same day, within a month.
 fn double_schemes(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> {
     // Month by month, so only a month's spans are held at once (two months,
-    // as two are checked in parallel): each is (PPO ID, return, person,
-    // first day, last day) on a scheme.
+    // as two are checked in parallel): each is (return, person's span,
+    // first day, last day) on a scheme that month.
     let mut months: BTreeMap<Month, Vec<usize>> = BTreeMap::new();
     for ((_, month), &i) in &combined.used {
         months.entry(*month).or_default().push(i);
@@ -231,22 +231,21 @@ fn double_schemes(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue
 /// X04 within one month, for its used returns.
 fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(usize, Issue)> {
     let mut found: Vec<(usize, Issue)> = Vec::new();
-    let mut spans: Vec<(Pnc, usize, Span, NaiveDate, NaiveDate)> = Vec::new();
+    let mut spans: Vec<(usize, Span, NaiveDate, NaiveDate)> = Vec::new();
     for &i in returns {
         for p in checked[i].spans() {
             let start = p.date_adopted.max(month.first_day());
             let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
             if start <= end {
-                spans.push((p.ppo_id, i, p, start, end));
+                spans.push((i, p, start, end));
             }
         }
     }
-    spans.sort_by_key(|s| s.0); // stable: schemes stay in order within an ID
-    for v in spans.chunk_by(|a, b| a.0 == b.0).filter(|v| v.len() > 1) {
-        let id = v[0].0;
-        let v: Vec<(usize, Span, NaiveDate, NaiveDate)> = v.iter().map(|s| (s.1, s.2, s.3, s.4)).collect();
-        for a in &v {
-            for b in &v {
+    spans.sort_by_key(|s| s.1.ppo_id); // stable: schemes stay in order within an ID
+    for v in spans.chunk_by(|a, b| a.1.ppo_id == b.1.ppo_id).filter(|v| v.len() > 1) {
+        let id = v[0].1.ppo_id;
+        for a in v {
+            for b in v {
                 let (sa, sb) = (&checked[a.0].meta.scheme, &checked[b.0].meta.scheme);
                 if sa == sb || a.2 > b.3 || b.2 > a.3 {
                     continue;

@@ -207,7 +207,7 @@ struct Folder {
     tmp: PathBuf,
     /// (path inside the period folder, SHA-256) of each output written.
     written: Vec<(String, String)>,
-    /// The folders of `--out` this run made, deepest first: a run that
+    /// The folders of `--out` this run made, outermost first: a run that
     /// fails removes them again, if still empty, so it leaves no trace.
     made: Vec<PathBuf>,
 }
@@ -215,11 +215,18 @@ struct Folder {
 impl Folder {
     fn new(out: &Path, period: Month) -> Result<Folder, String> {
         let tmp = out.join(format!(".{period}.tmp-{}", std::process::id()));
-        let made = out.ancestors().take_while(|p| !p.as_os_str().is_empty() && !p.exists()).map(Path::to_path_buf).collect();
         let _ = std::fs::remove_dir_all(&tmp);
-        // Owned before the folder is made, so a failure part-way through
+        // Owned before any folder is made, so a failure part-way through
         // still removes what was made.
-        let folder = Folder { tmp, written: Vec::new(), made };
+        let mut folder = Folder { tmp, written: Vec::new(), made: Vec::new() };
+        let missing: Vec<&Path> = out.ancestors().take_while(|p| !p.as_os_str().is_empty() && !p.exists()).collect();
+        // Only a folder this call made is this run's: one that exists by
+        // now (`a/..`, or made by another run meanwhile) is not.
+        for dir in missing.into_iter().rev() {
+            if std::fs::create_dir(dir).is_ok() {
+                folder.made.push(dir.to_path_buf());
+            }
+        }
         std::fs::create_dir_all(&folder.tmp).map_err(|e| cannot(&folder.tmp, e))?;
         Ok(folder)
     }
@@ -270,7 +277,7 @@ impl Drop for Folder {
         let _ = std::fs::remove_dir_all(&self.tmp);
         // `remove_dir` removes only an empty folder: one holding this run's
         // report, or anything another process put there, stays.
-        for dir in &self.made {
+        for dir in self.made.iter().rev() {
             if std::fs::remove_dir(dir).is_err() {
                 break;
             }
