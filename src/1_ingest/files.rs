@@ -29,20 +29,12 @@ pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, String> 
 /// SHA-256 (hex) of a file read as a stream in small blocks, so a file of
 /// any size is hashed in bounded memory; empty when it cannot be read.
 pub fn sha256_file(path: &std::path::Path) -> String {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
     let Ok(mut f) = std::fs::File::open(path) else { return String::new() };
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return String::new(),
-        }
+    let mut hashed = Sha256Writer::new(std::io::sink());
+    match std::io::copy(&mut f, &mut hashed) {
+        Ok(_) => hashed.finish().1,
+        Err(_) => String::new(),
     }
-    hex(&h.finalize())
 }
 
 /// A writer that takes the SHA-256 of what passes through it: an output
