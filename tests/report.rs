@@ -203,4 +203,34 @@ fn the_default_month_skips_a_month_whose_only_returns_tie() {
     april.write(&input.join("TST01_2008-04_copy.xlsx"));
     let folder = report(&input, &dir.path().join("out"), &[]);
     assert!(folder.ends_with("2008-03") && folder.exists(), "the report is for March, the latest month with a usable return");
+    // March's whole Cohort rows, dropped while April looked like the
+    // report month, were read again: its measures are those of a report
+    // without the April returns.
+    let without = dir.path().join("without");
+    returns(&without);
+    let alone = report(&without, &dir.path().join("alone"), &[]);
+    let read = |f: &Path| std::fs::read_to_string(f.join("measures.csv")).unwrap();
+    assert_eq!(read(&folder), read(&alone));
+}
+
+/// `pmf report` keeps whole Cohort rows only for its month (issue 4): a
+/// report for an earlier month has the measures of a report over only the
+/// returns up to that month, the measures of whole rows (ages) included.
+#[test]
+fn an_earlier_month_has_the_measures_of_its_own_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = dir.path().join("in");
+    returns(&all);
+    let upto = dir.path().join("upto");
+    std::fs::create_dir_all(&upto).unwrap();
+    for f in ["TST01_2008-01.xlsx", "TST01_2008-02.xlsx"] {
+        std::fs::copy(all.join(f), upto.join(f)).unwrap();
+    }
+    report(&all, &dir.path().join("a"), &["--period", "2008-02"]);
+    report(&upto, &dir.path().join("b"), &[]);
+    let read = |out: &str| std::fs::read_to_string(dir.path().join(out).join("2008-02/measures.csv")).unwrap();
+    let (a, b) = (read("a"), read("b"));
+    assert_eq!(a, b);
+    let age = a.lines().find(|l| l.starts_with("2008-02,scheme,TST01,") && l.contains(",mean_age,")).unwrap_or_default();
+    assert!(age.split(',').nth(5).is_some_and(|v| v.parse::<f64>().is_ok()), "a mean age from whole rows: {age}");
 }

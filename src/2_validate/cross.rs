@@ -192,7 +192,7 @@ fn lost_people(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> 
         let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
         let end = month.prev().last_day();
         let (p, c) = (&checked[prev], &checked[cur]);
-        for person in p.spans().filter(|x| x.active_at(end)) {
+        for person in p.spans.iter().filter(|x| x.active_at(end)) {
             if c.listed_ids.binary_search(&person.ppo_id).is_err() {
                 found.push((
                     cur,
@@ -233,7 +233,7 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
     let mut found: Vec<(usize, Issue)> = Vec::new();
     let mut spans: Vec<(usize, Span, NaiveDate, NaiveDate)> = Vec::new();
     for &i in returns {
-        for p in checked[i].spans() {
+        for &p in &checked[i].spans {
             let start = p.date_adopted.max(month.first_day());
             let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
             if start <= end {
@@ -266,7 +266,7 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
                 .column("PPO ID")
                 .value(&id.to_string())
                 .row(person.row.saturating_sub(1));
-                issue.cell = person.id_cell();
+                issue.cell = super::accepted::cell_ref(person.row, checked[a.0].id_col);
                 found.push((a.0, issue));
             }
         }

@@ -47,15 +47,22 @@ pub struct Options {
     pub people: Keep,
 }
 
-/// What a return keeps of its accepted Cohort rows ([`Checked::people`] or
-/// [`Checked::spans`]).
+/// Which returns keep their accepted Cohort rows whole
+/// ([`Checked::people`]); every return keeps their spans.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Keep {
-    /// Every field: the measures read them (`pmf report`).
+    /// Every return: whole rows for every month.
     #[default]
     People,
-    /// Only what the checks across returns read, a third of the memory a
-    /// person: `pmf validate` (issue 4).
+    /// Only the returns of this month (`pmf report --period`): only the
+    /// report month's measures read whole rows (issue 4).
+    Month(Month),
+    /// Only the usable returns of the latest month among them (`pmf report`,
+    /// whose month is by default that one). Returns are read in chunks, and
+    /// a return of an earlier month drops its rows when read or when its
+    /// chunk ends, so memory does not grow with whole rows of every month.
+    Latest,
+    /// None: `pmf validate`, which reads only spans.
     Spans,
 }
 
@@ -120,10 +127,12 @@ pub struct Checked {
     pub sha256: String,
     pub format: Option<&'static str>,
     pub meta: Meta,
-    /// The accepted Cohort rows, when `Options::people` is `Keep::People`.
-    pub people: Vec<Person>,
-    /// The same rows' spans instead, when it is `Keep::Spans`.
+    /// The accepted Cohort rows' spans, in row order.
     pub spans: Vec<Span>,
+    /// The same rows whole, when [`Options::people`] keeps them; else empty.
+    pub people: Vec<Person>,
+    /// The 0-based column of the Cohort sheet's PPO ID (for X04's cells).
+    pub id_col: u32,
     pub offences: Vec<Offence>,
     /// Every well-formed PPO ID on the Cohort sheet, accepted or not (X03).
     pub listed_ids: Vec<Pnc>,
@@ -146,10 +155,9 @@ impl Checked {
         }
     }
 
-    /// The span of each accepted Cohort row, in row order, whichever way
-    /// the rows were kept.
-    pub fn spans(&self) -> impl Iterator<Item = Span> + '_ {
-        self.people.iter().map(Span::of).chain(self.spans.iter().copied())
+    /// Are the accepted Cohort rows kept whole ([`Keep`])?
+    pub fn whole(&self) -> bool {
+        self.people.len() == self.spans.len()
     }
 
     pub fn has_error(&self) -> bool {
@@ -191,15 +199,42 @@ pub fn check_each(
     opts: &Options,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Checked> {
-    files
-        .par_iter()
-        .map(|f| {
-            let c = check_file_guarded(f, schema, register, opts);
-            progress();
+    let check = |f: &Found| {
+        let c = check_file_guarded(f, schema, register, opts);
+        progress();
+        c
+    };
+    if opts.people != Keep::Latest {
+        return files.par_iter().map(check).collect();
+    }
+    // Keep::Latest: the latest usable month so far, as a month index.
+    let latest = std::sync::atomic::AtomicI32::new(i32::MIN);
+    let month = |c: &Checked| c.meta.period.filter(|_| c.verdict.usable()).map_or(i32::MIN, Month::index);
+    let drop_earlier = |c: &mut Checked, latest: i32| {
+        if month(c) < latest {
+            c.people = Vec::new();
+        }
+    };
+    let mut out: Vec<Checked> = Vec::with_capacity(files.len());
+    for chunk in files.chunks(LATEST_CHUNK) {
+        out.par_extend(chunk.par_iter().map(|f| {
+            let mut c = check(f);
+            let m = month(&c);
+            let now = latest.fetch_max(m, std::sync::atomic::Ordering::Relaxed).max(m);
+            drop_earlier(&mut c, now);
             c
-        })
-        .collect()
+        }));
+        let now = latest.load(std::sync::atomic::Ordering::Relaxed);
+        out.iter_mut().for_each(|c| drop_earlier(c, now));
+    }
+    out
 }
+
+/// Files read between two passes of [`Keep::Latest`] over what was read: at
+/// most this many returns' whole rows are held beyond the latest month's
+/// (about 3 MB), and each chunk's end costs about one file's time on one
+/// core.
+const LATEST_CHUNK: usize = 1024;
 
 /// `check_file`, with a panic in a reader (a bug, but possibly in a
 /// dependency, on a hostile file) turned into an F01 for that file alone, so
@@ -225,6 +260,7 @@ fn empty(found: &Found) -> Checked {
         format: None,
         meta: Meta::default(),
         people: Vec::new(),
+        id_col: u32::MAX,
         spans: Vec::new(),
         offences: Vec::new(),
         listed_ids: Vec::new(),
@@ -314,12 +350,16 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
         .collect();
     let out = rows::check_rows(&ctx, tables, &mut c.issues);
     // Kept until the end of a run, so without spare capacity.
-    match opts.people {
-        Keep::People => {
-            c.people = out.people;
-            c.people.shrink_to_fit();
-        }
-        Keep::Spans => c.spans = out.people.iter().map(Span::of).collect(),
+    c.spans = out.people.iter().map(Span::of).collect();
+    c.id_col = out.people.first().map_or(u32::MAX, |p| p.id_col);
+    let whole = match opts.people {
+        Keep::People | Keep::Latest => true, // Latest: `check_each` decides
+        Keep::Month(m) => c.meta.period == Some(m),
+        Keep::Spans => false,
+    };
+    if whole {
+        c.people = out.people;
+        c.people.shrink_to_fit();
     }
     c.offences = out.offences;
     c.offences.shrink_to_fit();

@@ -126,7 +126,7 @@ pub fn rows(
                 medians: &["charge_days"],
             },
             aggregate(
-                tables::listed(input, cfg, schemes),
+                tables::listed(input, cfg, schemes)?,
                 &Wanted {
                     sums: &lc,
                     ..Default::default()
@@ -156,7 +156,7 @@ pub fn rows(
             Default::default(),
         ),
     };
-    let people = aggregate(tables::people(input, cfg, schemes, &people_want), &people_want)?;
+    let people = aggregate(tables::people(input, cfg, schemes, &people_want)?, &people_want)?;
     let offences = aggregate(tables::offences(input, cfg, schemes, &offences_want), &offences_want)?;
     let rets = aggregate(
         tables::returns(input, cfg, schemes),

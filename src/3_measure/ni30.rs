@@ -103,7 +103,7 @@ fn year_cohorts(input: &Input<'_>, y: i32, cautions: bool) -> YearCohorts {
         let ret = input.combined.used.range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), feb)).next_back();
         let cohort = ret.map(|(_, &i)| {
             let mut ids: Vec<Pnc> =
-                input.checked[i].people.iter().filter(|p| p.strand != "PD" && p.active_at(snapshot)).map(|p| p.ppo_id).collect();
+                input.checked[i].spans.iter().filter(|p| p.strand != "PD" && p.active_at(snapshot)).map(|p| p.ppo_id).collect();
             ids.sort_unstable();
             ids.dedup();
             let mut c = SchemeCohort { ids, baseline: 0, followup: 0, reoffenders: 0, followup_dates: Vec::new() };
@@ -144,7 +144,7 @@ fn deselected(input: &Input<'_>, scheme: &str, cap: Month, members: &[Pnc]) -> u
     let mut left = members.len();
     let returns = input.combined.used.range((scheme.to_string(), Month { year: 0, month: 1 })..=(scheme.to_string(), cap));
     for (_, &i) in returns.rev() {
-        for p in &input.checked[i].people {
+        for p in &input.checked[i].spans {
             if let Ok(k) = members.binary_search(&p.ppo_id) {
                 if latest[k].is_none() {
                     latest[k] = Some(p.date_deselected.is_some());

@@ -8,7 +8,7 @@ use super::{Config, Input};
 use crate::calendar::{age_on, Month};
 use crate::register::Scheme;
 use crate::schema::Code;
-use crate::validate::{Checked, Person};
+use crate::validate::{Checked, Person, Span};
 use chrono::NaiveDate;
 
 /// Age bands of M11: (name, first age, last age).
@@ -68,20 +68,55 @@ fn b(x: bool) -> Option<f64> {
     Some(if x { 1.0 } else { 0.0 })
 }
 
-/// What a person's columns read, found once per person.
+/// What a person's columns read, found once per person: the row's span,
+/// and the whole row when the month's return keeps it (see
+/// `validate::Keep`).
 struct Facts<'p> {
-    p: &'p Person,
+    s: &'p Span,
+    p: Option<&'p Person>,
     /// The status code, or "" (deselected).
     status: &'static str,
-    /// Completed years on P's last day.
-    age: i32,
     end: NaiveDate,
     /// The month two before P (M6).
     m6: Month,
 }
 
-/// A column of the people table: its name, and a person's value in it.
-type Column<'s> = (String, Box<dyn Fn(&Facts<'_>) -> Option<f64> + Sync + 's>);
+impl Facts<'_> {
+    /// Completed years on P's last day.
+    fn age(&self) -> Option<i32> {
+        self.p.map(|p| age_on(p.date_of_birth, self.end))
+    }
+}
+
+/// What a column of the people table reads of a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// Only the span: any month can have it.
+    Span,
+    /// The whole row: only the report month's returns keep it.
+    Whole,
+}
+
+type Get<'s> = Box<dyn Fn(&Facts<'_>) -> Option<f64> + Sync + 's>;
+
+/// A column of the people table: its name, what it reads, and a person's
+/// value in it.
+struct Column<'s> {
+    name: String,
+    reads: Reads,
+    get: Get<'s>,
+}
+
+/// A column read from the span.
+fn span<'s>(get: impl Fn(&Facts<'_>) -> Option<f64> + Sync + 's) -> (Reads, Get<'s>) {
+    (Reads::Span, Box::new(get))
+}
+
+/// A column read from the whole row (`None` without it, which
+/// [`people`] refuses before any is read).
+fn whole<'s>(get: impl Fn(&Person, &Facts<'_>) -> Option<f64> + Sync + 's) -> (Reads, Get<'s>) {
+    (Reads::Whole, Box::new(move |f| f.p.and_then(|p| get(p, f))))
+}
 
 /// The people table's columns, in measure order. Each is a name and how a
 /// person's value is found, so a month that reads three columns computes
@@ -89,69 +124,83 @@ type Column<'s> = (String, Box<dyn Fn(&Facts<'_>) -> Option<f64> + Sync + 's>);
 fn person_columns<'s>(input: &Input<'s>) -> Vec<Column<'s>> {
     let schema = input.schema;
     let mut cols: Vec<Column<'s>> = Vec::new();
-    let mut add = |name: String, get: Box<dyn Fn(&Facts<'_>) -> Option<f64> + Sync + 's>| cols.push((name, get));
-    add("active".into(), Box::new(|_| b(true)));
-    add("group".into(), Box::new(|f| b(f.p.strand == "CC" || f.p.strand == "RR")));
+    let mut add = |name: String, (reads, get): (Reads, Get<'s>)| cols.push(Column { name, reads, get });
+    add("active".into(), span(|_| b(true)));
+    add("group".into(), span(|f| b(f.s.strand == "CC" || f.s.strand == "RR")));
     for strand in ["CC", "RR", "PD"] {
-        add(strand.to_lowercase(), Box::new(move |f| b(f.p.strand == strand)));
+        add(strand.to_lowercase(), span(move |f| b(f.s.strand == strand)));
     }
     for c in codes(input, "status") {
-        add(format!("status_{}", c.to_lowercase()), Box::new(move |f| b(f.status == c)));
+        add(format!("status_{}", c.to_lowercase()), span(move |f| b(f.status == c)));
     }
     let statutory = |f: &Facts<'_>| schema.statutory_statuses.iter().any(|x| x == f.status);
-    add("custody".into(), Box::new(|f| b(schema.custody_statuses.iter().any(|x| x == f.status))));
-    add("statutory".into(), Box::new(move |f| b(statutory(f))));
-    add("statutory_om".into(), Box::new(move |f| b(statutory(f) && f.p.offender_manager)));
-    let m6_den = |f: &Facts<'_>| f.p.custody_start_date.is_some_and(|d| Month::of(d) == f.m6);
-    add("m6_den".into(), Box::new(move |f| b(m6_den(f))));
-    add("m6_num".into(), Box::new(move |f| b(m6_den(f) && assessed_in_8_weeks(f.p))));
-    add("drug_y".into(), Box::new(|f| b(f.p.drug_misuser == "Y")));
-    add("treat_y".into(), Box::new(|f| b(f.p.drug_misuser == "Y" && f.p.in_drug_treatment == Some(true))));
-    add("days_on".into(), Box::new(|f| Some((f.end - f.p.date_adopted).num_days() as f64)));
-    add("age".into(), Box::new(|f| Some(f64::from(f.age))));
+    add("custody".into(), span(|f| b(schema.custody_statuses.iter().any(|x| x == f.status))));
+    add("statutory".into(), span(move |f| b(statutory(f))));
+    add("statutory_om".into(), whole(move |p, f| b(statutory(f) && p.offender_manager)));
+    let m6_den = |p: &Person, f: &Facts<'_>| p.custody_start_date.is_some_and(|d| Month::of(d) == f.m6);
+    add("m6_den".into(), whole(move |p, f| b(m6_den(p, f))));
+    add("m6_num".into(), whole(move |p, f| b(m6_den(p, f) && assessed_in_8_weeks(p))));
+    add("drug_y".into(), whole(|p, _| b(p.drug_misuser == "Y")));
+    add("treat_y".into(), whole(|p, _| b(p.drug_misuser == "Y" && p.in_drug_treatment == Some(true))));
+    add("days_on".into(), span(|f| Some((f.end - f.s.date_adopted).num_days() as f64)));
+    add("age".into(), whole(|_, f| f.age().map(f64::from)));
     for (band, lo, hi) in AGE_BANDS {
-        add(format!("age_{band}"), Box::new(move |f| b(f.age >= lo && f.age <= hi)));
+        add(format!("age_{band}"), whole(move |_, f| f.age().and_then(|a| b(a >= lo && a <= hi))));
     }
     for g in codes(input, "gender") {
-        add(format!("gender_{}", g.to_lowercase()), Box::new(move |f| b(f.p.gender == g.as_str())));
+        add(format!("gender_{}", g.to_lowercase()), whole(move |p, _| b(p.gender == g.as_str())));
     }
     for g in ethnicity_groups(input) {
-        add(format!("ethnicity_{g}"), Box::new(move |f| b(ethnicity_group(f.p.ethnicity.as_str()) == g.as_str())));
+        add(format!("ethnicity_{g}"), whole(move |p, _| b(ethnicity_group(p.ethnicity.as_str()) == g.as_str())));
     }
-    add("score_has".into(), Box::new(|f| b(f.p.selection_score.is_some())));
-    add("score".into(), Box::new(|f| Some(f.p.selection_score.unwrap_or(0) as f64)));
-    let accom = |f: &Facts<'_>| f.p.accommodation.map(Code::as_str);
-    add("accom_known".into(), Box::new(move |f| b(matches!(accom(f), Some("SETTLED" | "UNSETTLED" | "NFA")))));
-    add("accom_settled".into(), Box::new(move |f| b(accom(f) == Some("SETTLED"))));
-    let ete = |f: &Facts<'_>| f.p.ete.map(Code::as_str);
-    add("ete_known".into(), Box::new(move |f| b(matches!(ete(f), Some("EMPLOYED" | "TRAINING" | "NONE")))));
-    add("ete_employed".into(), Box::new(move |f| b(ete(f) == Some("EMPLOYED"))));
+    add("score_has".into(), whole(|p, _| b(p.selection_score.is_some())));
+    add("score".into(), whole(|p, _| Some(p.selection_score.unwrap_or(0) as f64)));
+    let accom = |p: &Person| p.accommodation.map(Code::as_str);
+    add("accom_known".into(), whole(move |p, _| b(matches!(accom(p), Some("SETTLED" | "UNSETTLED" | "NFA")))));
+    add("accom_settled".into(), whole(move |p, _| b(accom(p) == Some("SETTLED"))));
+    let ete = |p: &Person| p.ete.map(Code::as_str);
+    add("ete_known".into(), whole(move |p, _| b(matches!(ete(p), Some("EMPLOYED" | "TRAINING" | "NONE")))));
+    add("ete_employed".into(), whole(move |p, _| b(ete(p) == Some("EMPLOYED"))));
     cols
 }
 
 pub fn people_columns(input: &Input<'_>) -> Vec<String> {
-    person_columns(input).into_iter().map(|(name, _)| name).collect()
+    person_columns(input).into_iter().map(|c| c.name).collect()
+}
+
+/// A month's measures need whole rows its return did not keep: a bug, as
+/// `pmf report` keeps them for its month (`validate::Keep`).
+fn not_whole(ret: &Checked, month: Month) -> String {
+    format!(
+        "pmf kept only a summary of the Cohort rows of {}, but the measures of {month} need them whole (an internal error; please report it to the pmf maintainers)",
+        ret.file
+    )
 }
 
 /// Active members at P's end, all strands (M1, M4–M7, M10, M11, M13, M14);
-/// only the columns `want` reads are computed.
-pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wanted<'_>) -> Table {
-    let cols: Vec<Column<'_>> = person_columns(input).into_iter().filter(|(name, _)| want.reads(name)).collect();
-    let names: Vec<&str> = cols.iter().map(|(name, _)| name.as_str()).collect();
+/// only the columns `want` reads are computed, from the spans alone when
+/// none reads the whole row (the trend months).
+pub fn people(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wanted<'_>) -> Result<Table, String> {
+    let cols: Vec<Column<'_>> = person_columns(input).into_iter().filter(|c| want.reads(&c.name)).collect();
+    let whole = cols.iter().any(|c| c.reads == Reads::Whole);
+    let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
     let mut t = Table::new(&names);
     let (end, m6) = (cfg.period.last_day(), cfg.period.add(-2));
     // One row's values, reused for every row.
     let mut v: Vec<Option<f64>> = Vec::with_capacity(cols.len());
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };
-        for p in ret.people.iter().filter(|p| p.active_at(end)) {
-            let f = Facts { p, status: p.status.map(Code::as_str).unwrap_or(""), age: age_on(p.date_of_birth, end), end, m6 };
+        if whole && !ret.whole() {
+            return Err(not_whole(ret, cfg.period));
+        }
+        for (k, sp) in ret.spans.iter().enumerate().filter(|(_, sp)| sp.active_at(end)) {
+            let f = Facts { s: sp, p: ret.people.get(k), status: sp.status.map(Code::as_str).unwrap_or(""), end, m6 };
             v.clear();
-            v.extend(cols.iter().map(|(_, get)| get(&f)));
-            t.push(&s.code, &s.region, p.ppo_id.number(), &v);
+            v.extend(cols.iter().map(|c| (c.get)(&f)));
+            t.push(&s.code, &s.region, sp.ppo_id.number(), &v);
         }
     }
-    t
+    Ok(t)
 }
 
 /// M6: an assessment from the custody start to 56 days after, inclusive.
@@ -170,7 +219,7 @@ pub fn listed_columns(input: &Input<'_>) -> Vec<String> {
 }
 
 /// Every row of the month's return (M3 flows, M10 for the deselected).
-pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
+pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Result<Table, String> {
     let names = listed_columns(input);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut t = Table::new(&refs);
@@ -179,6 +228,9 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
     let mut v: Vec<Option<f64>> = Vec::with_capacity(names.len());
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };
+        if !ret.whole() {
+            return Err(not_whole(ret, cfg.period));
+        }
         for p in &ret.people {
             let desel = in_month(p.date_deselected);
             v.clear();
@@ -195,7 +247,7 @@ pub fn listed(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
             t.push(&s.code, &s.region, p.ppo_id.number(), &v);
         }
     }
-    t
+    Ok(t)
 }
 
 pub fn offence_columns(input: &Input<'_>) -> Vec<String> {
@@ -246,7 +298,7 @@ pub fn seen(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme]) -> Table {
             .range((s.code.clone(), Month { year: 0, month: 1 })..=(s.code.clone(), cfg.period))
             .flat_map(|(_, v)| v.iter().map(|&i| &input.checked[i]))
             .filter(|c| c.verdict != crate::validate::Verdict::Rejected)
-            .flat_map(|c| c.people.iter().map(|p| p.ppo_id.number()))
+            .flat_map(|c| c.spans.iter().map(|p| p.ppo_id.number()))
             .collect();
         ids.sort_unstable();
         ids.dedup();

@@ -79,7 +79,9 @@ pub fn run(
         limits: job.limits,
         keep_sheets: false,
         fingerprint: Fingerprint::Sha256,
-        people: Keep::People,
+        // Whole Cohort rows only for the report month: the earlier months
+        // (trends, throughput, NI 30) read spans (issue 4).
+        people: job.period.map_or(Keep::Latest, Keep::Month),
     };
     // Every return is combined, whatever the region: NI 30 takes offences
     // from the whole ledger, whichever scheme recorded them (§10).
@@ -91,6 +93,9 @@ pub fn run(
             "no usable return was found, so there is no month to report on; check the returns with `pmf validate`, or give --period",
         )?,
     };
+    if opts.people == Keep::Latest {
+        reread_whole(&mut checked, &found, period, schema, register, &opts);
+    }
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
     let combined = validate::finish(&mut checked, schema, register);
     let extract = match &job.offences {
@@ -188,6 +193,24 @@ fn default_period(checked: &[Checked]) -> Option<Month> {
         }
     }
     latest.iter().filter(|(_, (_, n))| *n == 1).map(|((_, m), _)| *m).max()
+}
+
+/// `Keep::Latest` kept whole rows only for the latest month with a usable
+/// return. The report month is earlier when every scheme-month after it
+/// has only tied returns (X02): then its usable returns are read again,
+/// keeping whole rows (the one case in which a file is read twice).
+fn reread_whole(checked: &mut [Checked], found: &[ingest::Found], period: Month, schema: &Schema, register: &Register, opts: &Options) {
+    let stale: Vec<usize> = (0..checked.len())
+        .filter(|&i| checked[i].meta.period == Some(period) && checked[i].verdict.usable() && !checked[i].whole())
+        .collect();
+    if stale.is_empty() {
+        return;
+    }
+    let files: Vec<ingest::Found> = stale.iter().map(|&i| found[i].clone()).collect();
+    let again = validate::check_each(&files, schema, register, &Options { people: Keep::People, fingerprint: Fingerprint::Skip, ..opts.clone() }, &|| ());
+    for (i, c) in stale.into_iter().zip(again) {
+        checked[i].people = c.people;
+    }
 }
 
 /// With `--region`, the returns whose issues a report lists: the region's,

@@ -166,13 +166,23 @@ pub fn check_all(rets: &[Ret]) -> Vec<Checked> {
         })
         .collect();
     let whole = check_files(&files, &Options::default());
-    // `pmf validate` keeps only each person's span: the same issues,
-    // verdicts and counts.
+    // `pmf validate` keeps only each person's span, and `pmf report` whole
+    // rows only for the latest month: the same issues, verdicts, counts
+    // and spans every way.
     let spans = check_files(&files, &Options { people: Keep::Spans, ..Options::default() });
-    for (a, b) in whole.iter().zip(&spans) {
-        assert_eq!((&a.issues, a.verdict, a.rows()), (&b.issues, b.verdict, b.rows()), "{}", a.file);
-        assert_eq!(a.spans().collect::<Vec<_>>(), b.spans().collect::<Vec<_>>(), "{}", a.file);
-        assert!(b.people.is_empty() && a.spans.is_empty(), "{}: rows kept both ways", a.file);
+    let latest = check_files(&files, &Options { people: Keep::Latest, ..Options::default() });
+    // Usable as read: a superseded return was, until the checks across returns.
+    let usable = |c: &Checked| c.verdict != validate::Verdict::Rejected;
+    let last = whole.iter().filter(|c| usable(c)).filter_map(|c| c.meta.period).max();
+    for ((a, b), l) in whole.iter().zip(&spans).zip(&latest) {
+        for other in [b, l] {
+            assert_eq!((&a.issues, a.verdict, a.rows()), (&other.issues, other.verdict, other.rows()), "{}", a.file);
+            assert_eq!(a.spans, other.spans, "{}", a.file);
+        }
+        assert_eq!(a.spans, a.people.iter().map(pmf::validate::Span::of).collect::<Vec<_>>(), "{}", a.file);
+        assert!(b.people.is_empty(), "{}: validate kept whole rows", a.file);
+        let want = if usable(l) && l.meta.period == last { &a.people } else { &Vec::new() };
+        assert_eq!(&l.people, want, "{}: whole rows kept for the wrong months", a.file);
     }
     whole
 }
