@@ -198,6 +198,10 @@ fn x03_a_person_lost_between_months() {
     assert_eq!(c[1].issues[0].value, "2003/0000042Q");
     let c = check_all(&[february(), Ret::base()]);
     assert!(c[1].issues.is_empty(), "twin: everyone still listed");
+    // Listed on an excluded row: not lost, the row's own error says what to fix.
+    let c = check_all(&[february(), Ret::base().cohort(3, "Strand", t("XX"))]);
+    let rules: Vec<&str> = c[1].issues.iter().map(|i| i.rule.id()).collect();
+    assert!(rules.contains(&"C03") && !rules.contains(&"X03"), "{rules:?}");
 }
 
 #[test]

@@ -192,8 +192,10 @@ fn lost_people(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> 
         let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
         let end = month.prev().last_day();
         let (p, c) = (&checked[prev], &checked[cur]);
+        let mut listed: Vec<Pnc> = c.spans.iter().map(|s| s.ppo_id).chain(c.excluded_ids.iter().copied()).collect();
+        listed.sort_unstable();
         for person in p.spans.iter().filter(|x| x.active_at(end)) {
-            if c.listed_ids.binary_search(&person.ppo_id).is_err() {
+            if listed.binary_search(&person.ppo_id).is_err() {
                 found.push((
                     cur,
                     Issue::new(

@@ -134,8 +134,9 @@ pub struct Checked {
     /// The 0-based column of the Cohort sheet's PPO ID (for X04's cells).
     pub id_col: u32,
     pub offences: Vec<Offence>,
-    /// Every well-formed PPO ID on the Cohort sheet, accepted or not (X03).
-    pub listed_ids: Vec<Pnc>,
+    /// The well-formed PPO IDs of the Cohort rows that were excluded,
+    /// sorted: with the spans', every PPO ID the sheet lists (X03).
+    pub excluded_ids: Vec<Pnc>,
     pub cohort: Counts,
     pub offence_rows: Counts,
     pub verdict: Verdict,
@@ -263,7 +264,7 @@ fn empty(found: &Found) -> Checked {
         id_col: u32::MAX,
         spans: Vec::new(),
         offences: Vec::new(),
-        listed_ids: Vec::new(),
+        excluded_ids: Vec::new(),
         cohort: Counts::default(),
         offence_rows: Counts::default(),
         verdict: Verdict::Accepted,
@@ -363,8 +364,8 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     }
     c.offences = out.offences;
     c.offences.shrink_to_fit();
-    c.listed_ids = out.listed_ids;
-    c.listed_ids.shrink_to_fit();
+    c.excluded_ids = out.excluded_ids;
+    c.excluded_ids.shrink_to_fit();
     c.issues.shrink_to_fit();
     c.cohort = out.cohort;
     c.offence_rows = out.offence_rows;

@@ -90,7 +90,7 @@ impl Record {
 pub struct RowsOut {
     pub people: Vec<Person>,
     pub offences: Vec<Offence>,
-    pub listed_ids: Vec<Pnc>,
+    pub excluded_ids: Vec<Pnc>,
     pub cohort: Counts,
     pub offence_rows: Counts,
 }
@@ -135,7 +135,7 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
     let mut out = RowsOut {
         people: Vec::new(),
         offences: Vec::new(),
-        listed_ids: Vec::new(),
+        excluded_ids: Vec::new(),
         cohort: Counts::default(),
         offence_rows: Counts::default(),
     };
@@ -152,9 +152,9 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         crecs = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
         rules::cohort_rules(&place, &t.rows, &mut crecs, issues);
         let keys = columns(cspec, PERSON_KEYS);
-        out.listed_ids = crecs.iter().filter_map(|r| r.pnc(keys[0])).collect();
-        out.listed_ids.sort_unstable();
-        out.listed_ids.dedup();
+        out.excluded_ids = crecs.iter().filter(|r| r.excluded).filter_map(|r| r.pnc(keys[0])).collect();
+        out.excluded_ids.sort_unstable();
+        out.excluded_ids.dedup();
         out.people.reserve(crecs.len());
         out.people.extend(crecs.iter().filter(|r| !r.excluded).map(|r| person(&place, r, &keys)));
         out.cohort = counts(&crecs);
