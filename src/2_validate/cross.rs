@@ -42,13 +42,23 @@ impl LedgerEntry {
     }
 }
 
+/// Whether [`Combined::ledger`] is made: the measures read it; `pmf
+/// validate` does not, and is spared its memory (about 7 MB at 36
+/// national months).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ledger {
+    Make,
+    Skip,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Combined {
     /// The return used for each (scheme, month).
     pub used: BTreeMap<(String, Month), usize>,
     /// Every placed return for each (scheme, month), usable or not.
     pub received: BTreeMap<(String, Month), Vec<usize>>,
-    /// One entry per (PPO ID, Offence ref), sorted by them: the latest values.
+    /// One entry per (PPO ID, Offence ref), sorted by them: the latest
+    /// values. Empty under [`Ledger::Skip`].
     pub ledger: Vec<LedgerEntry>,
 }
 
@@ -87,7 +97,7 @@ fn offences_by_key(checked: &[Checked]) -> Vec<(&Offence, usize, usize)> {
 
 /// Which return is used for each scheme-month, and the ledger (from
 /// [`offences_by_key`]). Pure: reads the verdicts `cross_check` set.
-fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) -> Combined {
+fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)], ledger: Ledger) -> Combined {
     let mut out = Combined::default();
     for (i, c) in checked.iter().enumerate() {
         if let Some(key) = placed(c) {
@@ -96,6 +106,9 @@ fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) -> Combined
                 out.used.insert(key, i);
             }
         }
+    }
+    if ledger == Ledger::Skip {
+        return out;
     }
     let mut used = vec![false; checked.len()];
     for &i in out.used.values() {
@@ -123,13 +136,13 @@ fn ledger_order(c: &Checked) -> (Option<NaiveDate>, Option<Month>, &str) {
 /// Apply X01–X05 to a batch of checked returns: issues and verdicts. The
 /// result is [`combine`] of them (X03–X05 are warnings: they change no
 /// verdict, so it holds after them).
-pub fn cross_check(checked: &mut [Checked], _register: &Register) -> Combined {
+pub fn cross_check(checked: &mut [Checked], _register: &Register, ledger: Ledger) -> Combined {
     supersede(checked);
     // The other checks only read the returns: run side by side, and their
     // issues added in one order (X03, X04, X05) whatever the timing.
     let shared: &[Checked] = checked;
     let by_key = offences_by_key(shared);
-    let (combined, changed) = rayon::join(|| combine(shared, &by_key), || changed_offences(shared, &by_key));
+    let (combined, changed) = rayon::join(|| combine(shared, &by_key, ledger), || changed_offences(shared, &by_key));
     let (lost, double) = rayon::join(|| lost_people(shared, &combined), || double_schemes(shared, &combined));
     for (i, issue) in lost.into_iter().chain(double).chain(changed) {
         checked[i].issues.push(issue);

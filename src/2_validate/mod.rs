@@ -20,7 +20,7 @@ mod sheet;
 
 pub use accepted::{Offence, Person, Span};
 pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
-pub use cross::{Combined, LedgerEntry};
+pub use cross::{Combined, Ledger, LedgerEntry};
 pub use pnc::{check_letter, parse_pnc, Pnc};
 
 use crate::calendar::Month;
@@ -188,7 +188,7 @@ pub fn validate_all(
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Checked> {
     let mut checked = check_each(files, schema, register, opts, progress);
-    let _combined = finish(&mut checked, schema, register);
+    finish_checks(&mut checked, schema, register, Ledger::Skip);
     checked
 }
 
@@ -276,9 +276,13 @@ fn empty(found: &Found) -> Checked {
 
 /// The checks across returns (X01–X05), then issues in their report order:
 /// file, sheet in workbook order (file-level first), row, column. Gives
-/// the returns combined ([`combine`]).
+/// the returns combined ([`combine`]), with their ledger.
 pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) -> Combined {
-    let combined = cross::cross_check(checked, register);
+    finish_checks(checked, schema, register, Ledger::Make)
+}
+
+fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, ledger: Ledger) -> Combined {
+    let combined = cross::cross_check(checked, register, ledger);
     let rank = |sheet: &str| {
         std::iter::once("")
             .chain(std::iter::once(schema.return_sheet.name.as_str()))
