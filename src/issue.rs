@@ -2,6 +2,7 @@
 //! early return or a print. The rule table of spec §3 lives here: a rule's id
 //! and severity are fixed by the rule, not chosen at the call site.
 
+use compact_str::CompactString;
 use serde::Serialize;
 use std::fmt;
 
@@ -73,22 +74,24 @@ impl Serialize for Rule {
     }
 }
 
-/// One finding, with the columns of `issues.csv` (§6).
+/// One finding, with the columns of `issues.csv` (§6). A national run
+/// keeps tens of thousands: the short fields (sheet, cell, column, value)
+/// are held inline up to 24 bytes, without an allocation each.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
     pub rule: Rule,
     pub severity: Severity,
     /// The file as given on the command line or found under a folder.
     pub file: String,
-    pub sheet: String,
+    pub sheet: CompactString,
     /// A1 reference, empty for a file- or sheet-level issue.
-    pub cell: String,
+    pub cell: CompactString,
     /// The sheet's 1-based row number, if the issue is about a row.
     pub row: Option<u32>,
     /// The column header (or the Return sheet label).
-    pub column: String,
+    pub column: CompactString,
     /// The value as found, escaped and shortened.
-    pub value: String,
+    pub value: CompactString,
     pub message: String,
 }
 
@@ -98,23 +101,23 @@ impl Issue {
             rule,
             severity: rule.severity(),
             file: file.to_string(),
-            sheet: String::new(),
-            cell: String::new(),
+            sheet: CompactString::default(),
+            cell: CompactString::default(),
             row: None,
-            column: String::new(),
-            value: String::new(),
+            column: CompactString::default(),
+            value: CompactString::default(),
             message: message.into(),
         }
     }
 
     pub fn sheet(mut self, sheet: &str) -> Issue {
-        self.sheet = sheet.to_string();
+        self.sheet = sheet.into();
         self
     }
 
     /// Place the issue at a cell: 0-based row and column as read.
     pub fn at(mut self, row0: u32, col0: u32) -> Issue {
-        self.cell = a1(row0, col0);
+        self.cell = a1(row0, col0).into();
         self.row = Some(row0 + 1);
         self
     }
@@ -125,17 +128,17 @@ impl Issue {
     }
 
     pub fn column(mut self, header: &str) -> Issue {
-        self.column = header.to_string();
+        self.column = header.into();
         self
     }
 
     pub fn value(mut self, value: &str) -> Issue {
-        self.value = quote_value(value);
+        self.value = quote_value(value).into();
         self
     }
 
     /// Sort key of `issues.csv`: file, sheet, row, then column order of cell.
-    pub fn sort_key(&self) -> (String, String, u32, u32, Rule, String) {
+    pub fn sort_key(&self) -> (String, CompactString, u32, u32, Rule, CompactString) {
         let col = self.cell.bytes().take_while(u8::is_ascii_alphabetic).fold(0u32, |a, b| {
             a * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
         });

@@ -241,7 +241,7 @@ fn text_from_the_file_is_escaped_and_shortened_in_issues() {
     r.extra.push((0, long, vec![]));
     let i = r.issues().remove(0);
     assert_eq!(i.rule.id(), "F04");
-    for text in [&i.column, &i.value, &i.message] {
+    for text in [i.column.as_str(), i.value.as_str(), i.message.as_str()] {
         assert!(!text.contains('\u{7}'), "{text}");
         assert!(text.chars().count() < 250, "{text}");
     }

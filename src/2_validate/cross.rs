@@ -281,7 +281,7 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
                 .column("PPO ID")
                 .value(&id.to_string())
                 .row(person.row.saturating_sub(1));
-                issue.cell = super::accepted::cell_ref(person.row, checked[a.0].id_col);
+                issue.cell = super::accepted::cell_ref(person.row, checked[a.0].id_col).into();
                 found.push((a.0, issue));
             }
         }
@@ -318,7 +318,7 @@ fn changed_offences(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) ->
         .column("Offence ref")
         .value(&o.offence_ref)
         .row(o.row.saturating_sub(1));
-        issue.cell = o.ref_cell();
+        issue.cell = o.ref_cell().into();
         found.push((i, issue));
     }
     found

@@ -73,13 +73,13 @@ pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {
         let r = r as u32 + 1;
         ws.write_string(r, 0, i.rule.id()).map_err(xerr)?;
         ws.write_string(r, 1, i.severity.name()).map_err(xerr)?;
-        ws.write_string(r, 2, &i.sheet).map_err(xerr)?;
-        ws.write_string(r, 3, &i.cell).map_err(xerr)?;
+        ws.write_string(r, 2, i.sheet.as_str()).map_err(xerr)?;
+        ws.write_string(r, 3, i.cell.as_str()).map_err(xerr)?;
         if let Some(row) = i.row {
             ws.write_number(r, 4, f64::from(row)).map_err(xerr)?;
         }
-        ws.write_string(r, 5, &i.column).map_err(xerr)?;
-        ws.write_string(r, 6, &i.value).map_err(xerr)?;
+        ws.write_string(r, 5, i.column.as_str()).map_err(xerr)?;
+        ws.write_string(r, 6, i.value.as_str()).map_err(xerr)?;
         ws.write_string(r, 7, &i.message).map_err(xerr)?;
     }
     let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();

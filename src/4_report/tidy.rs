@@ -66,7 +66,7 @@ pub fn issue_fields(i: &Issue) -> Vec<String> {
         i.severity.to_string(),
         safe_text(&i.file),
         safe_text(&i.sheet),
-        i.cell.clone(),
+        i.cell.to_string(),
         i.row.map(|r| r.to_string()).unwrap_or_default(),
         safe_text(&i.column),
         safe_text(&i.value),
