@@ -43,7 +43,6 @@ fn every_format_reads_to_the_same_values() {
                 .iter()
                 .map(|o| pmf::validate::Offence {
                     row: 0,
-                    ref_col: 0,
                     ..o.clone()
                 })
                 .collect();

@@ -92,8 +92,6 @@ impl Span {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offence {
     pub row: u32,
-    /// The 0-based sheet column of the Offence ref.
-    pub ref_col: u32,
     pub ppo_id: Pnc,
     pub offence_ref: compact_str::CompactString,
     pub offence_date: NaiveDate,
@@ -108,12 +106,9 @@ pub struct Offence {
     pub adoption_history: bool,
 }
 
-impl Offence {
-    /// A1 reference of the Offence ref cell.
-    pub fn ref_cell(&self) -> String {
-        cell_ref(self.row, self.ref_col)
-    }
-}
+// A national run keeps hundreds of thousands (the Offence ref's column is
+// the return's: `Checked::ref_col`).
+const _: () = assert!(std::mem::size_of::<Offence>() == 64);
 
 /// `C6` for 1-based row 6, 0-based column 2; empty when the column is unknown.
 pub(super) fn cell_ref(row: u32, col0: u32) -> String {

@@ -318,7 +318,7 @@ fn changed_offences(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) ->
         .column("Offence ref")
         .value(&o.offence_ref)
         .row(o.row.saturating_sub(1));
-        issue.cell = o.ref_cell().into();
+        issue.cell = super::accepted::cell_ref(o.row, checked[i].ref_col).into();
         found.push((i, issue));
     }
     found

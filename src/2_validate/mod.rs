@@ -131,8 +131,10 @@ pub struct Checked {
     pub spans: Vec<Span>,
     /// The same rows whole, when [`Options::people`] keeps them; else empty.
     pub people: Vec<Person>,
-    /// The 0-based column of the Cohort sheet's PPO ID (for X04's cells).
+    /// The 0-based sheet columns of the PPO ID on Cohort (X04's cells) and
+    /// of the Offence ref on Offences (X05's); `u32::MAX` when unknown.
     pub id_col: u32,
+    pub ref_col: u32,
     pub offences: Vec<Offence>,
     /// The well-formed PPO IDs of the Cohort rows that were excluded,
     /// sorted: with the spans', every PPO ID the sheet lists (X03).
@@ -262,6 +264,7 @@ fn empty(found: &Found) -> Checked {
         meta: Meta::default(),
         people: Vec::new(),
         id_col: u32::MAX,
+        ref_col: u32::MAX,
         spans: Vec::new(),
         offences: Vec::new(),
         excluded_ids: Vec::new(),
@@ -356,7 +359,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     let out = rows::check_rows(&ctx, tables, &mut c.issues);
     // Kept until the end of a run, so without spare capacity.
     c.spans = out.people.iter().map(Span::of).collect();
-    c.id_col = out.people.first().map_or(u32::MAX, |p| p.id_col);
+    (c.id_col, c.ref_col) = (out.id_col, out.ref_col);
     let whole = match opts.people {
         Keep::People | Keep::Latest => true, // Latest: `check_each` decides
         Keep::Month(m) => c.meta.period == Some(m),

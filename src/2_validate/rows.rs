@@ -91,6 +91,10 @@ pub struct RowsOut {
     pub people: Vec<Person>,
     pub offences: Vec<Offence>,
     pub excluded_ids: Vec<Pnc>,
+    /// The sheet columns (0-based) of the PPO ID on Cohort and of the
+    /// Offence ref on Offences; `u32::MAX` when unknown.
+    pub id_col: u32,
+    pub ref_col: u32,
     pub cohort: Counts,
     pub offence_rows: Counts,
 }
@@ -136,6 +140,8 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         people: Vec::new(),
         offences: Vec::new(),
         excluded_ids: Vec::new(),
+        id_col: u32::MAX,
+        ref_col: u32::MAX,
         cohort: Counts::default(),
         offence_rows: Counts::default(),
     };
@@ -152,6 +158,7 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         crecs = t.rows.iter().map(|r| read_record(&place, r, issues)).collect();
         rules::cohort_rules(&place, &t.rows, &mut crecs, issues);
         let keys = columns(cspec, PERSON_KEYS);
+        out.id_col = place.col_of(keys[0]);
         out.excluded_ids = crecs.iter().filter(|r| r.excluded).filter_map(|r| r.pnc(keys[0])).collect();
         out.excluded_ids.sort_unstable();
         out.excluded_ids.dedup();
@@ -167,10 +174,11 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         let cohort = ctable.as_ref().map(|_| (&crecs, cspec));
         rules::offence_rules(&place, &t.rows, &mut orecs, cohort, issues);
         let keys = columns(ospec, OFFENCE_KEYS);
+        out.ref_col = place.col_of(keys[1]);
         let history = rules::History::new(ospec, cspec, &crecs);
         out.offences.reserve(orecs.len());
         for r in orecs.iter().filter(|r| !r.excluded) {
-            out.offences.push(offence(&place, r, &keys, history.of(ctx, r)));
+            out.offences.push(offence(r, &keys, history.of(ctx, r)));
         }
         out.offence_rows = counts(&orecs);
     }
@@ -373,13 +381,12 @@ fn person(place: &Place<'_>, r: &Record, k: &[usize; 17]) -> Person {
     }
 }
 
-fn offence(place: &Place<'_>, r: &Record, k: &[usize; 10], adoption_history: bool) -> Offence {
+fn offence(r: &Record, k: &[usize; 10], adoption_history: bool) -> Offence {
     let [id, oref, offence_date, outcome_date, outcome, category, disposal, arrest, charge, recorded] = *k;
     let min = NaiveDate::MIN;
     let none = Code::none();
     Offence {
         row: r.row0 + 1,
-        ref_col: place.col_of(oref),
         ppo_id: r.pnc(id).unwrap_or_default(),
         offence_ref: r.text(oref).unwrap_or_default().into(),
         offence_date: r.date(offence_date).unwrap_or(min),

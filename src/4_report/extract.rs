@@ -103,7 +103,6 @@ pub fn read(path: &Path, schema: &Schema, limits: &Limits) -> Result<Vec<Offence
         {
             offences.push(Offence {
                 row: *row,
-                ref_col: u32::MAX,
                 ppo_id,
                 offence_ref: offence_ref.unwrap_or_default().into(),
                 offence_date,
