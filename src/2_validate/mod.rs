@@ -58,9 +58,10 @@ pub enum Keep {
     /// report month's measures read whole rows (issue 4).
     Month(Month),
     /// Only the usable returns of the latest month among them (`pmf report`,
-    /// whose month is by default that one). Returns are read in chunks, and
-    /// a return of an earlier month drops its rows when read or when its
-    /// chunk ends, so memory does not grow with whole rows of every month.
+    /// whose month is by default that one). A return drops its whole rows
+    /// once a later usable month has been seen: when it is read, or at the
+    /// end of the chunk of files in which that month was found, so memory
+    /// does not grow with the whole rows of every month.
     Latest,
     /// None: `pmf validate`, which reads only spans.
     Spans,
