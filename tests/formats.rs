@@ -32,11 +32,7 @@ fn every_format_reads_to_the_same_values() {
             let p: Vec<_> = c
                 .people
                 .iter()
-                .map(|p| pmf::validate::Person {
-                    row: 0,
-                    id_col: 0,
-                    ..p.clone()
-                })
+                .map(|p| pmf::validate::Person { row: 0, ..p.clone() })
                 .collect();
             let o: Vec<_> = c
                 .offences
@@ -55,8 +51,8 @@ fn every_format_reads_to_the_same_values() {
 #[test]
 fn cell_references_are_the_sheets_own() {
     let c = check("variants/offset_c5.xlsx");
-    assert_eq!(c.people[0].id_cell(), "C6");
-    assert_eq!(c.people[0].row, 6);
+    // The PPO ID in column C, the first person on row 6: cell C6.
+    assert_eq!((c.id_col, c.people[0].row, c.spans[0].row), (2, 6, 6));
 }
 
 #[test]

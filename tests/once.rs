@@ -1,5 +1,7 @@
 //! Each return is opened and parsed once per run (issue 4): `pmf report`
-//! reads every file a single time, however many months it computes. In its
+//! reads every file a single time, however many months it computes (the
+//! one exception, a report month before a month of only tied returns, is
+//! `report::run`'s `reread_whole`, tested in `tests/report.rs`). In its
 //! own test binary, so no other test's reading shares the counter.
 
 mod common;

@@ -9,14 +9,13 @@ use super::Pnc;
 use crate::schema::Code;
 use chrono::NaiveDate;
 
-/// An accepted `Cohort` row: small and without heap data, as a national
-/// run keeps about a million of them.
+/// An accepted `Cohort` row, whole: kept only for the report month (the
+/// other months keep its [`Span`]). The PPO ID's column is the return's
+/// ([`super::Checked::id_col`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Person {
     /// The sheet's 1-based row number.
     pub row: u32,
-    /// The 0-based sheet column of the PPO ID, for cross-return issues.
-    pub id_col: u32,
     pub ppo_id: Pnc,
     pub date_of_birth: NaiveDate,
     pub gender: Code,
@@ -41,11 +40,6 @@ impl Person {
     /// Active at the end of a day: adopted by then, not deselected by then.
     pub fn active_at(&self, day: NaiveDate) -> bool {
         active_at(self.date_adopted, self.date_deselected, day)
-    }
-
-    /// A1 reference of the PPO ID cell.
-    pub fn id_cell(&self) -> String {
-        cell_ref(self.row, self.id_col)
     }
 }
 

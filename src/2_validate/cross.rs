@@ -43,8 +43,8 @@ impl LedgerEntry {
 }
 
 /// Whether [`Combined::ledger`] is made: the measures read it; `pmf
-/// validate` does not, and is spared its memory (about 7 MB at 36
-/// national months).
+/// validate` does not, and is spared its memory (about 10 MB of peak at
+/// 36 national months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ledger {
     Make,

@@ -12,6 +12,7 @@
 mod accepted;
 mod cells;
 mod cross;
+mod keep;
 mod meta;
 mod pnc;
 mod rows;
@@ -21,6 +22,7 @@ mod sheet;
 pub use accepted::{Offence, Person, Span};
 pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
 pub use cross::{Combined, Ledger, LedgerEntry};
+pub use keep::{check_each, Keep};
 pub use pnc::{check_letter, parse_pnc, Pnc};
 
 use crate::calendar::Month;
@@ -45,26 +47,6 @@ pub struct Options {
     pub fingerprint: Fingerprint,
     /// What each return keeps of its accepted Cohort rows.
     pub people: Keep,
-}
-
-/// Which returns keep their accepted Cohort rows whole
-/// ([`Checked::people`]); every return keeps their spans.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Keep {
-    /// Every return: whole rows for every month.
-    #[default]
-    People,
-    /// Only the returns of this month (`pmf report --period`): only the
-    /// report month's measures read whole rows (issue 4).
-    Month(Month),
-    /// Only the usable returns of the latest month among them (`pmf report`,
-    /// whose month is by default that one). A return drops its whole rows
-    /// once a later usable month has been seen: when it is read, or at the
-    /// end of the chunk of files in which that month was found, so memory
-    /// does not grow with the whole rows of every month.
-    Latest,
-    /// None: `pmf validate`, which reads only spans.
-    Spans,
 }
 
 /// Whether [`Checked::sha256`] is filled in.
@@ -177,6 +159,7 @@ impl Checked {
         }
         self.people.clear();
         self.spans.clear();
+        self.excluded_ids.clear();
         self.offences.clear();
     }
 }
@@ -195,55 +178,10 @@ pub fn validate_all(
     checked
 }
 
-/// The single-file checks of every file, in parallel.
-pub fn check_each(
-    files: &[Found],
-    schema: &Schema,
-    register: &Register,
-    opts: &Options,
-    progress: &(dyn Fn() + Sync),
-) -> Vec<Checked> {
-    let check = |f: &Found| {
-        let c = check_file_guarded(f, schema, register, opts);
-        progress();
-        c
-    };
-    if opts.people != Keep::Latest {
-        return files.par_iter().map(check).collect();
-    }
-    // Keep::Latest: the latest usable month so far, as a month index.
-    let latest = std::sync::atomic::AtomicI32::new(i32::MIN);
-    let month = |c: &Checked| c.meta.period.filter(|_| c.verdict.usable()).map_or(i32::MIN, Month::index);
-    let drop_earlier = |c: &mut Checked, latest: i32| {
-        if month(c) < latest {
-            c.people = Vec::new();
-        }
-    };
-    let mut out: Vec<Checked> = Vec::with_capacity(files.len());
-    for chunk in files.chunks(LATEST_CHUNK) {
-        out.par_extend(chunk.par_iter().map(|f| {
-            let mut c = check(f);
-            let m = month(&c);
-            let now = latest.fetch_max(m, std::sync::atomic::Ordering::Relaxed).max(m);
-            drop_earlier(&mut c, now);
-            c
-        }));
-        let now = latest.load(std::sync::atomic::Ordering::Relaxed);
-        out.iter_mut().for_each(|c| drop_earlier(c, now));
-    }
-    out
-}
-
-/// Files read between two passes of [`Keep::Latest`] over what was read: at
-/// most this many returns' whole rows are held beyond the latest month's
-/// (about 3 MB), and each chunk's end costs about one file's time on one
-/// core.
-const LATEST_CHUNK: usize = 1024;
-
 /// `check_file`, with a panic in a reader (a bug, but possibly in a
 /// dependency, on a hostile file) turned into an F01 for that file alone, so
 /// one bad return cannot stop a whole run.
-fn check_file_guarded(found: &Found, schema: &Schema, register: &Register, opts: &Options) -> Checked {
+pub(super) fn check_file_guarded(found: &Found, schema: &Schema, register: &Register, opts: &Options) -> Checked {
     let run = std::panic::AssertUnwindSafe(|| check_file(found, schema, register, opts));
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         let mut c = empty(found);

@@ -163,7 +163,7 @@ pub fn check_rows(ctx: &Ctx<'_>, tables: Vec<Option<Table>>, issues: &mut Vec<Is
         out.excluded_ids.sort_unstable();
         out.excluded_ids.dedup();
         out.people.reserve(crecs.len());
-        out.people.extend(crecs.iter().filter(|r| !r.excluded).map(|r| person(&place, r, &keys)));
+        out.people.extend(crecs.iter().filter(|r| !r.excluded).map(|r| person(r, &keys)));
         out.cohort = counts(&crecs);
     }
 
@@ -353,14 +353,13 @@ fn columns<const N: usize>(spec: &schema::Sheet, keys: [&str; N]) -> [usize; N] 
     keys.map(|k| idx(spec, k))
 }
 
-fn person(place: &Place<'_>, r: &Record, k: &[usize; 17]) -> Person {
+fn person(r: &Record, k: &[usize; 17]) -> Person {
     let [id, dob, gender, ethnicity, strand, adopted, deselected, reason, status, om, custody, assessed, drugs, treated, accom, ete, score] = *k;
     let yes = |i: usize| r.code(i).map(|v| v == "Y");
     let min = NaiveDate::MIN;
     let none = Code::none();
     Person {
         row: r.row0 + 1,
-        id_col: place.col_of(id),
         ppo_id: r.pnc(id).unwrap_or_default(),
         date_of_birth: r.date(dob).unwrap_or(min),
         gender: r.code(gender).unwrap_or(none),

@@ -1,4 +1,6 @@
-//! `pmf report`: the whole job. Validate every return once, keep those of
+//! `pmf report`: the whole job. Validate every return once (whole Cohort
+//! rows kept only for P; P's returns are read again only when P is earlier
+//! than the latest month, see `reread_whole`), keep those of
 //! months up to P (and the files that cannot be placed), combine, compute
 //! the measures for P and each earlier month (the trends), and write the
 //! period folder: workbooks, charts, measures.csv, issues, manifest.
@@ -94,7 +96,7 @@ pub fn run(
         )?,
     };
     if opts.people == Keep::Latest {
-        reread_whole(&mut checked, &found, period, schema, register, &opts);
+        reread_whole(&mut checked, &found, period, schema, register, &opts)?;
     }
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
     let combined = validate::finish(&mut checked, schema, register);
@@ -198,19 +200,31 @@ fn default_period(checked: &[Checked]) -> Option<Month> {
 /// `Keep::Latest` kept whole rows only for the latest month with a usable
 /// return. The report month is earlier when every scheme-month after it
 /// has only tied returns (X02): then its usable returns are read again,
-/// keeping whole rows (the one case in which a file is read twice).
-fn reread_whole(checked: &mut [Checked], found: &[ingest::Found], period: Month, schema: &Schema, register: &Register, opts: &Options) {
+/// keeping whole rows (the one case in which a file is read twice). A file
+/// that no longer reads as it did stops the run.
+fn reread_whole(
+    checked: &mut [Checked],
+    found: &[ingest::Found],
+    period: Month,
+    schema: &Schema,
+    register: &Register,
+    opts: &Options,
+) -> Result<(), String> {
     let stale: Vec<usize> = (0..checked.len())
         .filter(|&i| checked[i].meta.period == Some(period) && checked[i].verdict.usable() && !checked[i].whole())
         .collect();
     if stale.is_empty() {
-        return;
+        return Ok(());
     }
     let files: Vec<ingest::Found> = stale.iter().map(|&i| found[i].clone()).collect();
     let again = validate::check_each(&files, schema, register, &Options { people: Keep::People, fingerprint: Fingerprint::Skip, ..opts.clone() }, &|| ());
     for (i, c) in stale.into_iter().zip(again) {
+        if c.spans != checked[i].spans || !c.whole() {
+            return Err(format!("{} changed or could not be read while the report ran; run the report again", checked[i].file));
+        }
         checked[i].people = c.people;
     }
+    Ok(())
 }
 
 /// With `--region`, the returns whose issues a report lists: the region's,

@@ -171,8 +171,9 @@ pub fn check_all(rets: &[Ret]) -> Vec<Checked> {
     // and spans every way.
     let spans = check_files(&files, &Options { people: Keep::Spans, ..Options::default() });
     let latest = check_files(&files, &Options { people: Keep::Latest, ..Options::default() });
-    // Usable as read: a superseded return was, until the checks across returns.
-    let usable = |c: &Checked| c.verdict != validate::Verdict::Rejected;
+    // Usable as read: a superseded return was, and so was one rejected by
+    // the checks across returns (X02).
+    let usable = |c: &Checked| c.verdict != validate::Verdict::Rejected || c.issues.iter().any(|i| i.rule.id() == "X02");
     let last = whole.iter().filter(|c| usable(c)).filter_map(|c| c.meta.period).max();
     for ((a, b), l) in whole.iter().zip(&spans).zip(&latest) {
         for other in [b, l] {

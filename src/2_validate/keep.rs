@@ -1,0 +1,118 @@
+//! What a return keeps of its accepted Cohort rows ([`Keep`]), and the
+//! single-file checks of every file, in parallel ([`check_each`]).
+//!
+//! Invariants: every return keeps the span of each accepted Cohort row;
+//! under [`Keep::Latest`] the final state does not depend on the order in
+//! which files were read, or on thread timing: whole rows are kept by
+//! exactly the usable returns of the latest usable month.
+
+use super::{check_file_guarded, Checked, Options};
+use crate::calendar::Month;
+use crate::ingest::Found;
+use crate::register::Register;
+use crate::schema::Schema;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
+
+/// Which returns keep their accepted Cohort rows whole
+/// ([`Checked::people`]); every return keeps their spans.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// Every return: whole rows for every month.
+    #[default]
+    People,
+    /// Only the returns of this month (`pmf report --period`): only the
+    /// report month's measures read whole rows (issue 4).
+    Month(Month),
+    /// Only the usable returns of the latest month among them (`pmf report`,
+    /// whose month is by default that one). A return drops its whole rows
+    /// once a later usable month has been seen: when it is read, or at the
+    /// end of the chunk of files in which that month was found, so memory
+    /// does not grow with the whole rows of every month.
+    Latest,
+    /// None: `pmf validate`, which reads only spans.
+    Spans,
+}
+
+/// The single-file checks of every file, in parallel.
+pub fn check_each(
+    files: &[Found],
+    schema: &Schema,
+    register: &Register,
+    opts: &Options,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Checked> {
+    let check = |f: &Found| {
+        let c = check_file_guarded(f, schema, register, opts);
+        progress();
+        c
+    };
+    if opts.people != Keep::Latest {
+        return files.par_iter().map(check).collect();
+    }
+    check_latest(files, &check, LATEST_CHUNK)
+}
+
+/// [`Keep::Latest`], `chunk` files at a time.
+fn check_latest(files: &[Found], check: &(dyn Fn(&Found) -> Checked + Sync), chunk: usize) -> Vec<Checked> {
+    // The latest usable month so far, as a month index.
+    let latest = AtomicI32::new(i32::MIN);
+    let month = |c: &Checked| c.meta.period.filter(|_| c.verdict.usable()).map_or(i32::MIN, Month::index);
+    let drop_earlier = |c: &mut Checked, latest: i32| {
+        if month(c) < latest {
+            c.people = Vec::new();
+        }
+    };
+    let mut out: Vec<Checked> = Vec::with_capacity(files.len());
+    for chunk in files.chunks(chunk.max(1)) {
+        out.par_extend(chunk.par_iter().map(|f| {
+            let mut c = check(f);
+            let m = month(&c);
+            let now = latest.fetch_max(m, Relaxed).max(m);
+            drop_earlier(&mut c, now);
+            c
+        }));
+        let now = latest.load(Relaxed);
+        out.iter_mut().for_each(|c| drop_earlier(c, now));
+    }
+    out
+}
+
+/// Files read between two passes of [`Keep::Latest`] over what was read: at
+/// most this many returns' whole rows are held beyond the latest month's
+/// (about 3 MB), and each chunk's end costs about one file's time on one
+/// core.
+const LATEST_CHUNK: usize = 1024;
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The sample returns, month by month, read a few files at a time: every
+    /// chunk finds a later month than the one before, so each chunk's pass
+    /// must drop the rows the one before kept.
+    #[test]
+    fn latest_keeps_whole_rows_only_for_the_latest_month_whatever_the_chunks() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("returns");
+        let (mut found, _) = crate::ingest::discover(&[root.clone()]).expect("the sample returns");
+        found.sort_by_key(|f| f.path.file_stem().map(|s| s.to_string_lossy().chars().rev().take(7).collect::<String>()));
+        let schema = Schema::pmf1().expect("schema");
+        let register = Register::from_path(&root.join("schemes.csv")).expect("register");
+        let opts = Options::default();
+        let check = |f: &Found| check_file_guarded(f, &schema, &register, &opts);
+        let whole: Vec<Checked> = found.iter().map(check).collect();
+        let last = whole.iter().filter(|c| c.verdict.usable()).filter_map(|c| c.meta.period).max();
+        let kept = whole.iter().filter(|c| c.verdict.usable() && c.meta.period == last).count();
+        assert!(kept > 0 && kept * 2 < whole.len(), "a latest month, and earlier ones: {kept} of {}", whole.len());
+        for chunk in [1, 7, found.len()] {
+            let latest = check_latest(&found, &check, chunk);
+            for (a, l) in whole.iter().zip(&latest) {
+                assert_eq!(a.spans, l.spans, "{}", a.file);
+                let want = if a.verdict.usable() && a.meta.period == last { a.people.as_slice() } else { &[] };
+                assert_eq!(l.people, want, "{} (chunks of {chunk})", a.file);
+            }
+        }
+    }
+}
