@@ -5,6 +5,7 @@
 //! tie for latest uses none (X02). The ledger has one entry per (PPO ID,
 //! Offence ref), ordered by Submitted on, then period, then file name.
 
+use super::accepted::cell_ref;
 use super::{Checked, Offence, Pnc, Span, Verdict};
 use crate::calendar::{uk, Month};
 use crate::issue::{Issue, Rule};
@@ -281,7 +282,7 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
                 .column("PPO ID")
                 .value(&id.to_string())
                 .row(person.row.saturating_sub(1));
-                issue.cell = super::accepted::cell_ref(person.row, checked[a.0].id_col).into();
+                issue.cell = cell_ref(person.row, checked[a.0].id_col).into();
                 found.push((a.0, issue));
             }
         }
@@ -318,7 +319,7 @@ fn changed_offences(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) ->
         .column("Offence ref")
         .value(&o.offence_ref)
         .row(o.row.saturating_sub(1));
-        issue.cell = super::accepted::cell_ref(o.row, checked[i].ref_col).into();
+        issue.cell = cell_ref(o.row, checked[i].ref_col).into();
         found.push((i, issue));
     }
     found

@@ -84,7 +84,6 @@ fn check_latest(files: &[Found], check: &(dyn Fn(&Found) -> Checked + Sync), chu
 /// core.
 const LATEST_CHUNK: usize = 1024;
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
