@@ -182,6 +182,7 @@ fn run(cmd: Command) -> Result<i32, String> {
             let bar = progress(found.len());
             let checked = validate::validate_all(&found, &schema, &register, &opts, &|| bar.inc(1));
             bar.finish_and_clear();
+            let checked = checked?;
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             match format {
                 Format::Text => report::console::text(&checked, &skipped, &mut stdout),

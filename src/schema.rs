@@ -344,6 +344,18 @@ impl Code {
         *NONE.get_or_init(|| Code::intern("").unwrap_or(Code(std::num::NonZeroU16::MIN)))
     }
 
+    /// The code's number in this process (never 0), for a code written
+    /// out and read back by the same run (`validate::spill`).
+    pub fn id(self) -> u16 {
+        self.0.get()
+    }
+
+    /// The code of a number [`Code::id`] gave in this process.
+    pub fn from_id(id: u16) -> Option<Code> {
+        let n = std::num::NonZeroU16::new(id)?;
+        CODE_TEXT.get(usize::from(id))?.get().map(|_| Code(n))
+    }
+
     pub fn as_str(self) -> &'static str {
         CODE_TEXT[usize::from(self.0.get())]
             .get()

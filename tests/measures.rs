@@ -19,7 +19,7 @@ fn measures(rets: &[Ret], p: &str, tweak: impl Fn(&mut Config)) -> Vec<Measure> 
     let period = Month::parse_iso(p).unwrap();
     let mut checked = common::check_all(rets);
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
-    let combined = validate::finish(&mut checked, &schema, &register);
+    let combined = validate::finish(&mut checked, &schema, &register).expect("finish");
     let input = measure::Input::new(&checked, &combined, &register, &schema, None);
     let mut cfg = Config::new(period);
     tweak(&mut cfg);
@@ -302,7 +302,7 @@ fn every_month_of_a_report_gets_its_own_ni30_rolling_figure() {
     // F4: a follow-up offence on the last day of June 2008, the third month.
     rets[1] = rets[1].clone().push_offence(offence("2003/0000042Q", "F4", "2008-06-30", "2008-08-01", "CONVICTION", "2009-06-04"));
     let mut checked = common::check_all(&rets);
-    let combined = validate::finish(&mut checked, &schema, &register);
+    let combined = validate::finish(&mut checked, &schema, &register).expect("finish");
     let shared = measure::Input::new(&checked, &combined, &register, &schema, None);
     let rolling = |input: &measure::Input<'_>, month: &str, cautions: bool| {
         let cfg = Config { ni30_cautions: cautions, ..Config::new(Month::parse_iso(month).unwrap()) };
@@ -333,8 +333,21 @@ fn a_trend_month_equals_the_full_measures_of_that_month() {
     let schema = Schema::pmf1().unwrap();
     let register = fixture_register();
     let mut checked = common::check_all(&ni30_returns());
-    let combined = validate::finish(&mut checked, &schema, &register);
+    let combined = validate::finish(&mut checked, &schema, &register).expect("finish");
     let input = measure::Input::new(&checked, &combined, &register, &schema, None);
+    // As `pmf report` keeps the months before its own: spans and counts,
+    // no whole rows or offences.
+    let summaries: Vec<validate::Checked> = checked
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            c.people.clear();
+            c.offences.clear();
+            c
+        })
+        .collect();
+    let summarised = measure::Input::new(&summaries, &combined, &register, &schema, None);
+    let mut recorded = 0;
     let configs: [fn(&mut Config); 4] = [
         |_| {},
         |c| c.region = Some("North East".into()),
@@ -353,8 +366,11 @@ fn a_trend_month_equals_the_full_measures_of_that_month() {
             let rolling = trend.iter().any(|m| m.measure == "ni30_rolling_reduction_pct");
             assert_eq!(rolling, month == "2008-06" || month == "2009-03", "{month}: only in NI 30 year 2008 (April 2008 to March 2009)");
             assert_eq!(trend, full, "{month}, configuration {k}");
+            assert_eq!(measure::trend(&summarised, &cfg).unwrap(), full, "{month}, configuration {k}, from summaries");
+            recorded += full.iter().filter(|m| m.measure == "offences_recorded" && m.value != Value::Num(0.0)).count();
         }
     }
+    assert!(recorded > 0, "some month has offences recorded");
 }
 
 #[test]
@@ -409,7 +425,7 @@ fn ni30_from_a_national_offences_extract() {
     let register = fixture_register();
     let period = Month::parse_iso("2009-10").unwrap();
     let mut checked = common::check_all(&ni30_returns());
-    let combined = validate::finish(&mut checked, &schema, &register);
+    let combined = validate::finish(&mut checked, &schema, &register).expect("finish");
     let input = measure::Input::new(&checked, &combined, &register, &schema, Some(&extract));
     let ms = measure::compute(&input, &Config::new(period)).unwrap();
     // The extract replaces the returns' offences: B = 2 (X1, X2), F = 2 (X3, X4; X5 proven after 30/09/2009).

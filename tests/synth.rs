@@ -43,7 +43,7 @@ fn validate_dir(dir: &Path) -> Vec<Checked> {
     let schema = Schema::pmf1().expect("schema");
     let register = Register::from_path(&dir.join("schemes.csv")).expect("register");
     let (found, _skipped) = ingest::discover(&[dir.to_path_buf()]).expect("discover");
-    validate::validate_all(&found, &schema, &register, &Options::default(), &|| {})
+    validate::validate_all(&found, &schema, &register, &Options::default(), &|| {}).expect("validate")
 }
 
 #[test]

@@ -4,41 +4,42 @@
 //! Invariants: only usable returns compete; the latest Submitted on wins; a
 //! tie for latest uses none (X02). The ledger has one entry per (PPO ID,
 //! Offence ref), ordered by Submitted on, then period, then file name.
+//! Offences are read back from the run's [`Spill`] one part (a set of
+//! people) at a time, never all at once.
 
 use super::accepted::cell_ref;
-use super::{Checked, Offence, Pnc, Span, Verdict};
+use super::spill::PARTS;
+use super::{Checked, Offence, Pnc, Span, Spill, Verdict};
 use crate::calendar::{uk, Month};
 use crate::issue::{Issue, Rule};
 use crate::register::Register;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// One offence of the ledger: where its latest values are.
+/// One offence of the ledger: the person and what NI 30 counts of the
+/// latest values.
 #[derive(Debug, Clone, Copy)]
 pub struct LedgerEntry {
-    /// The person and what NI 30 counts, held here so that NI 30 reads the
-    /// ledger in one pass without following each entry to its return.
     pub ppo: Pnc,
     pub offence_date: NaiveDate,
     pub outcome_date: NaiveDate,
     pub caution: bool,
-    /// Index into the checked returns (`u32`: a national run's ledger has
-    /// hundreds of thousands of entries, and no run has 4 billion returns).
+    /// Index into the checked returns of the return whose values these are
+    /// (`u32`: a national run's ledger has hundreds of thousands of
+    /// entries, and no run has 4 billion returns).
     pub source: u32,
-    /// Index into that return's offences.
-    pub index: u32,
 }
 
 impl LedgerEntry {
-    pub fn new(o: &Offence, source: usize, index: usize) -> LedgerEntry {
+    pub fn new(o: &Offence, source: usize) -> LedgerEntry {
         LedgerEntry {
             ppo: o.ppo_id,
             offence_date: o.offence_date,
             outcome_date: o.outcome_date,
             caution: o.outcome == "CAUTION",
             source: u32::try_from(source).unwrap_or(u32::MAX),
-            index: u32::try_from(index).unwrap_or(u32::MAX),
         }
     }
 }
@@ -63,42 +64,90 @@ pub struct Combined {
     pub ledger: Vec<LedgerEntry>,
 }
 
-impl Combined {
-    /// The offences of the ledger, by PPO ID then Offence ref.
-    pub fn offences<'a>(
-        &'a self,
-        checked: &'a [Checked],
-    ) -> impl Iterator<Item = &'a Offence> + 'a {
-        self.ledger
-            .iter()
-            .map(move |e| &checked[e.source as usize].offences[e.index as usize])
-    }
-}
-
 fn placed(c: &Checked) -> Option<(String, Month)> {
     Some((c.meta.scheme.clone()?, c.meta.period?))
 }
 
-/// Every offence of the usable returns that have a scheme and month, by
-/// (PPO ID, Offence ref) then in ledger order: the order X05 compares in,
-/// and the ledger's (its subset from the used returns keeps the order).
-/// Each is (the offence, its return, its index there).
-fn offences_by_key(checked: &[Checked]) -> Vec<(&Offence, usize, usize)> {
+/// The offences of the usable returns that have a scheme and month, part by
+/// part ([`Spill`]): X05's issues, and the ledger's entries by (PPO ID,
+/// Offence ref) when it is made.
+fn offences_across(checked: &[Checked], used: &[bool], ledger: Ledger) -> Result<(Vec<(usize, Issue)>, Vec<LedgerEntry>), String> {
     let mut order: Vec<usize> = (0..checked.len()).filter(|&i| checked[i].verdict.usable() && placed(&checked[i]).is_some()).collect();
     order.sort_by(|&a, &b| ledger_order(&checked[a]).cmp(&ledger_order(&checked[b])));
-    let mut all: Vec<(&Offence, usize, usize, usize)> = Vec::with_capacity(order.iter().map(|&i| checked[i].offences.len()).sum());
-    for (rank, &i) in order.iter().enumerate() {
-        all.extend(checked[i].offences.iter().enumerate().map(|(k, o)| (o, rank, i, k)));
+    let mut rank = vec![usize::MAX; checked.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
     }
-    // Keys are unique (D02 excludes a ref twice in one return), so the
-    // parallel unstable sort has one result.
-    all.par_sort_unstable_by(|a, b| (a.0.ppo_id, &a.0.offence_ref, a.1).cmp(&(b.0.ppo_id, &b.0.offence_ref, b.1)));
-    all.into_iter().map(|(o, _, i, k)| (o, i, k)).collect()
+    // Each spill, with the return at each place in its files read. A
+    // return checked on its own puts its offences in a spill here.
+    let here = Arc::new(Spill::new());
+    let mut spills: Vec<(Arc<Spill>, Vec<Option<usize>>)> = Vec::new();
+    for &i in &order {
+        let (spill, seq) = match &checked[i].stored {
+            Some(s) => (Arc::clone(&s.spill), s.seq as usize),
+            None => {
+                here.put(i as u32, &checked[i].offences);
+                (Arc::clone(&here), i)
+            }
+        };
+        let at = match spills.iter().position(|(s, _)| Arc::ptr_eq(s, &spill)) {
+            Some(k) => k,
+            None => {
+                spills.push((spill, Vec::new()));
+                spills.len() - 1
+            }
+        };
+        let places = &mut spills[at].1;
+        if places.len() <= seq {
+            places.resize(seq + 1, None);
+        }
+        places[seq] = Some(i);
+    }
+    let parts: Vec<(Vec<(usize, Issue)>, Vec<LedgerEntry>)> = (0..PARTS)
+        .into_par_iter()
+        .map(|k| {
+            let mut all: Vec<(Offence, usize)> = Vec::new();
+            for (spill, places) in &spills {
+                let part = spill.part(k)?;
+                all.extend(part.into_iter().filter_map(|r| Some((r.offence, places.get(r.seq as usize).copied().flatten()?))));
+            }
+            // Keys are unique (D02 excludes a ref twice in one return), so
+            // the unstable sort has one result.
+            all.sort_unstable_by(|a, b| (a.0.ppo_id, &a.0.offence_ref, rank[a.1]).cmp(&(b.0.ppo_id, &b.0.offence_ref, rank[b.1])));
+            let by_key: Vec<(&Offence, usize)> = all.iter().map(|(o, i)| (o, *i)).collect();
+            let entries = if ledger == Ledger::Make { ledger_of(&by_key, used) } else { Vec::new() };
+            Ok((changed_offences(checked, &by_key), entries))
+        })
+        .collect::<Result<_, String>>()?;
+    let mut changed = Vec::new();
+    let mut entries = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    for (c, e) in parts {
+        changed.extend(c);
+        entries.extend(e);
+    }
+    // A person's entries are all in one part, by Offence ref: a stable sort
+    // by person orders the whole ledger by both.
+    entries.sort_by_key(|e| e.ppo);
+    Ok((changed, entries))
 }
 
-/// Which return is used for each scheme-month, and the ledger (from
-/// [`offences_by_key`]). Pure: reads the verdicts `cross_check` set.
-fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)], ledger: Ledger) -> Combined {
+/// The ledger's entries from offences in [`offences_across`]'s order: of
+/// the used returns' offences of one key, the last wins.
+fn ledger_of(by_key: &[(&Offence, usize)], used: &[bool]) -> Vec<LedgerEntry> {
+    let mut out = Vec::new();
+    let mut theirs = by_key.iter().filter(|(_, i)| used[*i]).peekable();
+    while let Some(&(o, i)) = theirs.next() {
+        let last = theirs.peek().is_none_or(|next| (next.0.ppo_id, &next.0.offence_ref) != (o.ppo_id, &o.offence_ref));
+        if last {
+            out.push(LedgerEntry::new(o, i));
+        }
+    }
+    out
+}
+
+/// Which return is used for each scheme-month, and every placed return of
+/// each. Pure: reads the verdicts `cross_check` set.
+fn combine(checked: &[Checked]) -> Combined {
     let mut out = Combined::default();
     for (i, c) in checked.iter().enumerate() {
         if let Some(key) = placed(c) {
@@ -108,25 +157,6 @@ fn combine(checked: &[Checked], by_key: &[(&Offence, usize, usize)], ledger: Led
             }
         }
     }
-    if ledger == Ledger::Skip {
-        return out;
-    }
-    let mut used = vec![false; checked.len()];
-    for &i in out.used.values() {
-        used[i] = true;
-    }
-    // The offences of the used returns, in the same order: the last of each
-    // key wins. Sized for them all at once (at most one entry each).
-    out.ledger.reserve_exact(by_key.iter().filter(|(_, i, _)| used[*i]).count());
-    let mut theirs = by_key.iter().filter(|(_, i, _)| used[*i]).peekable();
-    while let Some(&(o, i, k)) = theirs.next() {
-        let last = theirs.peek().is_none_or(|next| (next.0.ppo_id, &next.0.offence_ref) != (o.ppo_id, &o.offence_ref));
-        if last {
-            out.ledger.push(LedgerEntry::new(o, i, k));
-        }
-    }
-    // Shorter only when a later return reported offences again (X05).
-    out.ledger.shrink_to_fit();
     out
 }
 
@@ -137,18 +167,26 @@ fn ledger_order(c: &Checked) -> (Option<NaiveDate>, Option<Month>, &str) {
 /// Apply X01–X05 to a batch of checked returns: issues and verdicts. The
 /// result is [`combine`] of them (X03–X05 are warnings: they change no
 /// verdict, so it holds after them).
-pub fn cross_check(checked: &mut [Checked], _register: &Register, ledger: Ledger) -> Combined {
+pub fn cross_check(checked: &mut [Checked], _register: &Register, ledger: Ledger) -> Result<Combined, String> {
     supersede(checked);
     // The other checks only read the returns: run side by side, and their
     // issues added in one order (X03, X04, X05) whatever the timing.
     let shared: &[Checked] = checked;
-    let by_key = offences_by_key(shared);
-    let (combined, changed) = rayon::join(|| combine(shared, &by_key, ledger), || changed_offences(shared, &by_key));
-    let (lost, double) = rayon::join(|| lost_people(shared, &combined), || double_schemes(shared, &combined));
+    let mut combined = combine(shared);
+    let mut used = vec![false; shared.len()];
+    for &i in combined.used.values() {
+        used[i] = true;
+    }
+    let ((lost, double), across) = rayon::join(
+        || rayon::join(|| lost_people(shared, &combined), || double_schemes(shared, &combined)),
+        || offences_across(shared, &used, ledger),
+    );
+    let (changed, entries) = across?;
+    combined.ledger = entries;
     for (i, issue) in lost.into_iter().chain(double).chain(changed) {
         checked[i].issues.push(issue);
     }
-    combined
+    Ok(combined)
 }
 
 /// X01, X02: the latest usable return of a scheme-month wins.
@@ -291,11 +329,11 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
 }
 
 /// X05: an offence ref reported again with different values.
-fn changed_offences(checked: &[Checked], by_key: &[(&Offence, usize, usize)]) -> Vec<(usize, Issue)> {
+fn changed_offences(checked: &[Checked], by_key: &[(&Offence, usize)]) -> Vec<(usize, Issue)> {
     // Each offence is compared with the one before it of the same key.
     let mut found: Vec<(usize, Issue)> = Vec::new();
     for pair in by_key.windows(2) {
-        let ((prev, j, _), (o, i, _)) = (pair[0], pair[1]);
+        let ((prev, j), (o, i)) = (pair[0], pair[1]);
         if (prev.ppo_id, &prev.offence_ref) != (o.ppo_id, &o.offence_ref) {
             continue;
         }

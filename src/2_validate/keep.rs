@@ -1,21 +1,25 @@
 //! What a return keeps of its accepted Cohort rows ([`Keep`]), and the
 //! single-file checks of every file, in parallel ([`check_each`]).
 //!
-//! Invariants: every return keeps the span of each accepted Cohort row;
-//! under [`Keep::Latest`] the final state does not depend on the order in
+//! Invariants: every return keeps the span of each accepted Cohort row, and
+//! sets its accepted offences aside in the run's [`Spill`]; it keeps its
+//! offences in memory too only while it keeps its whole rows; under
+//! [`Keep::Latest`] the final state does not depend on the order in
 //! which files were read, or on thread timing: whole rows are kept by
 //! exactly the usable returns of the latest usable month.
 
-use super::{check_file_guarded, Checked, Options};
+use super::{check_file_guarded, Checked, Options, Spill, Stored};
 use crate::calendar::Month;
 use crate::ingest::Found;
 use crate::register::Register;
 use crate::schema::Schema;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
+use std::sync::Arc;
 
 /// Which returns keep their accepted Cohort rows whole
-/// ([`Checked::people`]); every return keeps their spans.
+/// ([`Checked::people`]), and their accepted offences ([`Checked::offences`]);
+/// every return keeps their spans, and a count of the offences.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Keep {
     /// Every return: whole rows for every month.
@@ -42,31 +46,49 @@ pub fn check_each(
     opts: &Options,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Checked> {
-    let check = |f: &Found| {
-        let c = check_file_guarded(f, schema, register, opts);
+    let spill = Arc::new(Spill::new());
+    let check = |seq: usize, f: &Found| {
+        let mut c = check_file_guarded(f, schema, register, opts);
+        set_aside(&mut c, &spill, seq);
         progress();
         c
     };
     if opts.people != Keep::Latest {
-        return files.par_iter().map(check).collect();
+        return files.par_iter().enumerate().map(|(seq, f)| check(seq, f)).collect();
     }
     check_latest(files, &check, LATEST_CHUNK)
 }
 
+/// Put a return's accepted offences in the spill, and drop them from
+/// memory unless its whole rows are kept.
+fn set_aside(c: &mut Checked, spill: &Arc<Spill>, seq: usize) {
+    let seq = u32::try_from(seq).unwrap_or(u32::MAX);
+    spill.put(seq, &c.offences);
+    c.stored = Some(Stored { spill: Arc::clone(spill), seq });
+    if !c.whole() {
+        c.offences = Vec::new();
+    }
+}
+
+/// A check of one file, given its place in the files read.
+type Check<'a> = dyn Fn(usize, &Found) -> Checked + Sync + 'a;
+
 /// [`Keep::Latest`], `chunk` files at a time.
-fn check_latest(files: &[Found], check: &(dyn Fn(&Found) -> Checked + Sync), chunk: usize) -> Vec<Checked> {
+fn check_latest(files: &[Found], check: &Check<'_>, chunk: usize) -> Vec<Checked> {
     // The latest usable month so far, as a month index.
     let latest = AtomicI32::new(i32::MIN);
     let month = |c: &Checked| c.meta.period.filter(|_| c.verdict.usable()).map_or(i32::MIN, Month::index);
     let drop_earlier = |c: &mut Checked, latest: i32| {
         if month(c) < latest {
             c.people = Vec::new();
+            c.offences = Vec::new();
         }
     };
     let mut out: Vec<Checked> = Vec::with_capacity(files.len());
     for chunk in files.chunks(chunk.max(1)) {
-        out.par_extend(chunk.par_iter().map(|f| {
-            let mut c = check(f);
+        let first = out.len();
+        out.par_extend(chunk.par_iter().enumerate().map(|(k, f)| {
+            let mut c = check(first + k, f);
             let m = month(&c);
             let now = latest.fetch_max(m, Relaxed).max(m);
             drop_earlier(&mut c, now);
@@ -100,8 +122,12 @@ mod tests {
         let schema = Schema::pmf1().expect("schema");
         let register = Register::from_path(&root.join("schemes.csv")).expect("register");
         let opts = Options::default();
-        let check = |f: &Found| check_file_guarded(f, &schema, &register, &opts);
-        let whole: Vec<Checked> = found.iter().map(check).collect();
+        let whole: Vec<Checked> = found.iter().map(|f| check_file_guarded(f, &schema, &register, &opts)).collect();
+        // Each file's place in the files read is its own, whatever the chunk.
+        let check = |seq: usize, f: &Found| {
+            assert_eq!(found[seq].path, f.path);
+            check_file_guarded(f, &schema, &register, &opts)
+        };
         let last = whole.iter().filter(|c| c.verdict.usable()).filter_map(|c| c.meta.period).max();
         let kept = whole.iter().filter(|c| c.verdict.usable() && c.meta.period == last).count();
         assert!(kept > 0 && kept * 2 < whole.len(), "a latest month, and earlier ones: {kept} of {}", whole.len());
@@ -111,6 +137,8 @@ mod tests {
                 assert_eq!(a.spans, l.spans, "{}", a.file);
                 let want = if a.verdict.usable() && a.meta.period == last { a.people.as_slice() } else { &[] };
                 assert_eq!(l.people, want, "{} (chunks of {chunk})", a.file);
+                let want = if a.verdict.usable() && a.meta.period == last { a.offences.as_slice() } else { &[] };
+                assert_eq!(l.offences, want, "{} (chunks of {chunk})", a.file);
             }
         }
     }

@@ -18,12 +18,14 @@ mod pnc;
 mod rows;
 mod rules;
 mod sheet;
+mod spill;
 
 pub use accepted::{Offence, Person, Span};
 pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
 pub use cross::{Combined, Ledger, LedgerEntry};
 pub use keep::{check_each, Keep};
 pub use pnc::{check_letter, parse_pnc, Pnc};
+pub use spill::Spill;
 
 use crate::calendar::Month;
 use crate::ingest::{self, Found, Limits, SheetCells};
@@ -33,6 +35,7 @@ use crate::schema::Schema;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// How to validate: the knobs of the command line.
 #[derive(Debug, Clone, Default)]
@@ -118,7 +121,16 @@ pub struct Checked {
     /// of the Offence ref on Offences (X05's); `u32::MAX` when unknown.
     pub id_col: u32,
     pub ref_col: u32,
+    /// The accepted offences, while the whole rows are kept (see
+    /// [`Checked::whole`]); every return's are also set aside in `stored`.
     pub offences: Vec<Offence>,
+    /// Accepted offences that are not adoption history (M8, and the trend
+    /// of offences recorded, for months whose offences are not kept).
+    pub recorded: u32,
+    /// Where the accepted offences were set aside for the checks across
+    /// returns and the ledger; `None` for a return checked on its own
+    /// (`check_file`), whose offences are all in `offences`.
+    pub stored: Option<Stored>,
     /// The well-formed PPO IDs of the Cohort rows that were excluded,
     /// sorted: with the spans', every PPO ID the sheet lists (X03).
     pub excluded_ids: Vec<Pnc>,
@@ -141,7 +153,8 @@ impl Checked {
         }
     }
 
-    /// Are the accepted Cohort rows kept whole ([`Keep`])?
+    /// Are the accepted Cohort rows, and with them the accepted offences,
+    /// kept whole ([`Keep`])?
     pub fn whole(&self) -> bool {
         self.people.len() == self.spans.len()
     }
@@ -161,21 +174,31 @@ impl Checked {
         self.spans.clear();
         self.excluded_ids.clear();
         self.offences.clear();
+        self.recorded = 0;
     }
 }
 
+/// A return's offences in a run's [`Spill`]: the spill, and the return's
+/// place in the files read.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    spill: Arc<Spill>,
+    seq: u32,
+}
+
 /// Validate every file, in parallel, then across returns. The order of the
-/// result is the order of `files`.
+/// result is the order of `files`. An error only when the offences set
+/// aside on disk cannot be read back ([`Spill`]).
 pub fn validate_all(
     files: &[Found],
     schema: &Schema,
     register: &Register,
     opts: &Options,
     progress: &(dyn Fn() + Sync),
-) -> Vec<Checked> {
+) -> Result<Vec<Checked>, String> {
     let mut checked = check_each(files, schema, register, opts, progress);
-    finish_checks(&mut checked, schema, register, Ledger::Skip);
-    checked
+    finish_checks(&mut checked, schema, register, Ledger::Skip)?;
+    Ok(checked)
 }
 
 /// `check_file`, with a panic in a reader (a bug, but possibly in a
@@ -206,6 +229,8 @@ fn empty(found: &Found) -> Checked {
         ref_col: u32::MAX,
         spans: Vec::new(),
         offences: Vec::new(),
+        recorded: 0,
+        stored: None,
         excluded_ids: Vec::new(),
         cohort: Counts::default(),
         offence_rows: Counts::default(),
@@ -218,13 +243,14 @@ fn empty(found: &Found) -> Checked {
 
 /// The checks across returns (X01–X05), then issues in their report order:
 /// file, sheet in workbook order (file-level first), row, column. Gives
-/// the returns combined ([`combine`]), with their ledger.
-pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) -> Combined {
+/// the returns combined, with their ledger. An error only when the
+/// offences set aside on disk cannot be read back ([`Spill`]).
+pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) -> Result<Combined, String> {
     finish_checks(checked, schema, register, Ledger::Make)
 }
 
-fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, ledger: Ledger) -> Combined {
-    let combined = cross::cross_check(checked, register, ledger);
+fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, ledger: Ledger) -> Result<Combined, String> {
+    let combined = cross::cross_check(checked, register, ledger)?;
     let rank = |sheet: &str| {
         std::iter::once("")
             .chain(std::iter::once(schema.return_sheet.name.as_str()))
@@ -233,7 +259,7 @@ fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, 
             .unwrap_or(usize::MAX)
     };
     checked.par_iter_mut().for_each(|c| c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key())));
-    combined
+    Ok(combined)
 }
 
 /// Validate one file on its own (the cross-return rules need them all).
@@ -308,6 +334,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
         c.people = out.people;
         c.people.shrink_to_fit();
     }
+    c.recorded = out.offences.iter().filter(|o| !o.adoption_history).count() as u32;
     c.offences = out.offences;
     c.offences.shrink_to_fit();
     c.excluded_ids = out.excluded_ids;

@@ -157,7 +157,7 @@ pub fn rows(
         ),
     };
     let people = aggregate(tables::people(input, cfg, schemes, &people_want)?, &people_want)?;
-    let offences = aggregate(tables::offences(input, cfg, schemes, &offences_want), &offences_want)?;
+    let offences = aggregate(tables::offences(input, cfg, schemes, &offences_want)?, &offences_want)?;
     let rets = aggregate(
         tables::returns(input, cfg, schemes),
         &Wanted {

@@ -51,7 +51,7 @@ fn counts_in(o: &LedgerEntry, from: NaiveDate, to: NaiveDate, by: NaiveDate, cau
 /// extract (sorted by PPO ID by the caller), each as a [`LedgerEntry`].
 fn proven<'a>(input: &'a Input<'a>) -> std::borrow::Cow<'a, [LedgerEntry]> {
     match input.ni30_offences {
-        Some(extract) => extract.iter().enumerate().map(|(k, o)| LedgerEntry::new(o, usize::MAX, k)).collect(),
+        Some(extract) => extract.iter().map(|o| LedgerEntry::new(o, usize::MAX)).collect(),
         None => std::borrow::Cow::Borrowed(&input.combined.ledger),
     }
 }

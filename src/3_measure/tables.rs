@@ -172,7 +172,7 @@ pub fn people_columns(input: &Input<'_>) -> Vec<String> {
 /// `pmf report` keeps them for its month (`validate::Keep`).
 fn not_whole(ret: &Checked, month: Month) -> String {
     format!(
-        "pmf kept only a summary of the Cohort rows of {}, but the measures of {month} need them whole (an internal error; please report it to the pmf maintainers)",
+        "pmf kept only a summary of the Cohort and Offences rows of {}, but the measures of {month} need them whole (an internal error; please report it to the pmf maintainers)",
         ret.file
     )
 }
@@ -260,15 +260,30 @@ pub fn offence_columns(input: &Input<'_>) -> Vec<String> {
 }
 
 /// M8–M9: the accepted offences of the month's return that are not
-/// adoption history; only the columns `want` reads are kept.
-pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wanted<'_>) -> Table {
+/// adoption history; only the columns `want` reads are kept. When only
+/// their number is wanted (the trend months), a return whose offences are
+/// not kept gives it as one row ([`Checked::recorded`]).
+pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wanted<'_>) -> Result<Table, String> {
     let names = offence_columns(input);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut t = Table::for_wanted(&refs, want);
+    let counted = refs.iter().all(|n| *n == "off" || !want.reads(n)) && !want.heads.contains(&"off") && !want.medians.contains(&"off");
     let cats = codes(input, "offence_category");
     let mut v: Vec<Option<f64>> = Vec::with_capacity(names.len());
     for s in schemes {
         let Some(ret) = used(input, &s.code, cfg.period) else { continue };
+        if !ret.whole() {
+            if !counted {
+                return Err(not_whole(ret, cfg.period));
+            }
+            if ret.recorded > 0 {
+                v.clear();
+                v.push(Some(f64::from(ret.recorded)));
+                v.resize(names.len(), None);
+                t.push(&s.code, &s.region, 0, &v);
+            }
+            continue;
+        }
         for o in ret.offences.iter().filter(|o| !o.adoption_history) {
             let convtic = o.outcome == "CONVICTION" || o.outcome == "TIC";
             v.clear();
@@ -284,7 +299,7 @@ pub fn offences(input: &Input<'_>, cfg: &Config, schemes: &[&Scheme], want: &Wan
             t.push(&s.code, &s.region, o.ppo_id.number(), &v);
         }
     }
-    t
+    Ok(t)
 }
 
 /// M3 throughput: each PPO ID on the scheme's usable returns up to P.

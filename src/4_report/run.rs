@@ -99,7 +99,7 @@ pub fn run(
         reread_whole(&mut checked, &found, period, schema, register, &opts)?;
     }
     checked.retain(|c| c.meta.period.is_none_or(|m| m <= period));
-    let combined = validate::finish(&mut checked, schema, register);
+    let combined = validate::finish(&mut checked, schema, register)?;
     let extract = match &job.offences {
         Some(p) => {
             let mut offences = super::extract::read(p, schema, &job.limits)?;
@@ -223,6 +223,7 @@ fn reread_whole(
             return Err(format!("{} changed or could not be read while the report ran; run the report again", checked[i].file));
         }
         checked[i].people = c.people;
+        checked[i].offences = c.offences;
     }
     Ok(())
 }

@@ -181,16 +181,20 @@ pub fn check_all(rets: &[Ret]) -> Vec<Checked> {
             assert_eq!(a.spans, other.spans, "{}", a.file);
         }
         assert_eq!(a.spans, a.people.iter().map(pmf::validate::Span::of).collect::<Vec<_>>(), "{}", a.file);
-        assert!(b.people.is_empty(), "{}: validate kept whole rows", a.file);
-        let want = if usable(l) && l.meta.period == last { &a.people } else { &Vec::new() };
+        assert!(b.people.is_empty() && b.offences.is_empty(), "{}: validate kept whole rows", a.file);
+        let latest = usable(l) && l.meta.period == last;
+        let want = if latest { &a.people } else { &Vec::new() };
         assert_eq!(&l.people, want, "{}: whole rows kept for the wrong months", a.file);
+        let want = if latest { &a.offences } else { &Vec::new() };
+        assert_eq!(&l.offences, want, "{}: offences kept for the wrong months", a.file);
+        assert_eq!(a.recorded as usize, a.offences.iter().filter(|o| !o.adoption_history).count(), "{}", a.file);
     }
     whole
 }
 
 pub fn check_files(files: &[Found], opts: &Options) -> Vec<Checked> {
     let schema = Schema::pmf1().expect("schema");
-    validate::validate_all(files, &schema, &fixture_register(), opts, &|| {})
+    validate::validate_all(files, &schema, &fixture_register(), opts, &|| {}).expect("validate")
 }
 
 /// `C03@Cohort!E2` style summary of issues, for one-line assertions.

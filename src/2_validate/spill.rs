@@ -1,0 +1,279 @@
+//! Every accepted offence of a run, set aside on disk as its return is
+//! read, for the checks that compare offences across returns (X05) and for
+//! the ledger (§4.1). A return keeps its offences in memory only while its
+//! whole rows are kept (the report month, see [`super::Keep`]), so memory
+//! does not grow with the offences of every month read (issue 4).
+//!
+//! Invariants: offences are split into [`PARTS`] parts by PPO ID, so that
+//! every offence of one person, and so every report of one Offence ref, is
+//! in one part, and the checks read one part at a time; a part reads back
+//! exactly the records written to it, in some order (threads write side by
+//! side); when no temporary file can be made or written, the records stay
+//! in memory and nothing else changes.
+
+use super::{Offence, Pnc};
+use crate::schema::Code;
+use chrono::{Datelike, NaiveDate};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Mutex;
+
+/// How many parts: a part holds about 1/64 of a run's offences (a few
+/// thousand at 36 national months).
+pub const PARTS: usize = 64;
+
+/// A part's bytes are written to its file in blocks of about this size.
+const BLOCK: usize = 64 * 1024;
+
+/// One offence as read back: which return (its place in the files read,
+/// [`super::Checked::seq`]) and the offence.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub seq: u32,
+    pub offence: Offence,
+}
+
+/// The offences of a run, by part.
+#[derive(Debug, Default)]
+pub struct Spill {
+    parts: Vec<Mutex<Part>>,
+}
+
+#[derive(Debug, Default)]
+struct Part {
+    /// The temporary file, once made; `None` before, and for good once it
+    /// could not be made or written (the rest stays in `held`).
+    file: Option<std::fs::File>,
+    /// Bytes in the file.
+    written: u64,
+    /// Bytes not in the file.
+    held: Vec<u8>,
+    /// No file can be used for this part.
+    in_memory: bool,
+}
+
+impl Spill {
+    pub fn new() -> Spill {
+        Spill { parts: (0..PARTS).map(|_| Mutex::default()).collect() }
+    }
+
+    /// Set aside the offences of the return read `seq`-th.
+    pub fn put(&self, seq: u32, offences: &[Offence]) {
+        let mut bytes: Vec<Vec<u8>> = vec![Vec::new(); PARTS];
+        for o in offences {
+            encode(seq, o, &mut bytes[part_of(o.ppo_id)]);
+        }
+        for (k, b) in bytes.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
+            let mut part = self.parts[k].lock().unwrap_or_else(|p| p.into_inner());
+            part.held.extend_from_slice(b);
+            if part.held.len() >= BLOCK {
+                part.flush();
+            }
+        }
+    }
+
+    /// Every record of part `k`. An error only when a temporary file made
+    /// by this run cannot be read back.
+    pub fn part(&self, k: usize) -> Result<Vec<Record>, String> {
+        let Some(part) = self.parts.get(k) else { return Ok(Vec::new()) };
+        let mut guard = part.lock().unwrap_or_else(|p| p.into_inner());
+        let part = &mut *guard;
+        let mut bytes = Vec::new();
+        if let Some(f) = part.file.as_mut().filter(|_| part.written > 0) {
+            f.seek(SeekFrom::Start(0))
+                .and_then(|_| Read::by_ref(f).take(part.written).read_to_end(&mut bytes))
+                .map_err(|e| format!("cannot read back pmf's temporary file of offences: {e}"))?;
+            f.seek(SeekFrom::End(0)).map_err(|e| format!("cannot use pmf's temporary file of offences: {e}"))?;
+        }
+        bytes.extend_from_slice(&part.held);
+        decode_all(&bytes).ok_or_else(|| "pmf's temporary file of offences is damaged; run again".to_string())
+    }
+}
+
+impl Part {
+    /// Move the held bytes to the file; on any failure keep them held and
+    /// stop using a file.
+    fn flush(&mut self) {
+        if self.in_memory {
+            return;
+        }
+        if self.file.is_none() {
+            match tempfile::tempfile() {
+                Ok(f) => self.file = Some(f),
+                Err(_) => {
+                    self.in_memory = true;
+                    return;
+                }
+            }
+        }
+        let Some(f) = self.file.as_mut() else { return };
+        // A failed write may have written part of the block: the file is
+        // cut back to what is known to be whole.
+        if f.write_all(&self.held).is_ok() {
+            self.written += self.held.len() as u64;
+            self.held = Vec::new();
+        } else {
+            self.in_memory = true;
+            let whole = f.set_len(self.written).and_then(|_| f.seek(SeekFrom::End(0)));
+            if whole.is_err() {
+                self.file = None;
+                self.written = 0;
+            }
+        }
+    }
+}
+
+/// The part of a person's offences.
+fn part_of(ppo: Pnc) -> usize {
+    // Serial numbers run in sequence: their low digits spread people evenly.
+    (ppo.number() % PARTS as u64) as usize
+}
+
+fn day(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+fn day_opt(d: Option<NaiveDate>) -> i32 {
+    d.map_or(i32::MIN, day)
+}
+
+fn code_opt(c: Option<Code>) -> u16 {
+    c.map_or(0, Code::id)
+}
+
+fn encode(seq: u32, o: &Offence, out: &mut Vec<u8>) {
+    out.extend_from_slice(&seq.to_le_bytes());
+    out.extend_from_slice(&o.row.to_le_bytes());
+    out.extend_from_slice(&o.ppo_id.number().to_le_bytes());
+    for d in [day(o.offence_date), day(o.outcome_date), day(o.recorded_date), day_opt(o.arrest_date), day_opt(o.charge_date)] {
+        out.extend_from_slice(&d.to_le_bytes());
+    }
+    for c in [o.outcome.id(), o.offence_category.id(), code_opt(o.disposal)] {
+        out.extend_from_slice(&c.to_le_bytes());
+    }
+    out.push(u8::from(o.adoption_history));
+    let r = o.offence_ref.as_bytes();
+    out.extend_from_slice(&(r.len() as u32).to_le_bytes());
+    out.extend_from_slice(r);
+}
+
+/// Reads the little-endian fields [`encode`] wrote.
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn day(&mut self) -> Option<Option<NaiveDate>> {
+        let d = self.take().map(i32::from_le_bytes)?;
+        if d == i32::MIN {
+            return Some(None);
+        }
+        NaiveDate::from_num_days_from_ce_opt(d).map(Some)
+    }
+    fn code(&mut self) -> Option<Option<Code>> {
+        let c = self.take().map(u16::from_le_bytes)?;
+        if c == 0 {
+            return Some(None);
+        }
+        Code::from_id(c).map(Some)
+    }
+}
+
+fn decode_all(bytes: &[u8]) -> Option<Vec<Record>> {
+    let mut c = Cursor(bytes);
+    let mut out = Vec::new();
+    while !c.0.is_empty() {
+        let seq = c.u32()?;
+        let row = c.u32()?;
+        let ppo = c.take().map(u64::from_le_bytes)?;
+        let [offence_date, outcome_date, recorded_date] = [c.day()??, c.day()??, c.day()??];
+        let (arrest_date, charge_date) = (c.day()?, c.day()?);
+        let (outcome, offence_category, disposal) = (c.code()??, c.code()??, c.code()?);
+        let adoption_history = c.take::<1>()?[0] == 1;
+        let len = c.u32()? as usize;
+        let text = c.0.get(..len)?;
+        c.0 = &c.0[len..];
+        let offence_ref = std::str::from_utf8(text).ok()?.into();
+        let ppo_id = Pnc::new((ppo / 10_000_000) as u32, (ppo % 10_000_000) as u32);
+        out.push(Record {
+            seq,
+            offence: Offence {
+                row,
+                ppo_id,
+                offence_ref,
+                offence_date,
+                outcome_date,
+                outcome,
+                offence_category,
+                disposal,
+                arrest_date,
+                charge_date,
+                recorded_date,
+                adoption_history,
+            },
+        });
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offence(serial: u32, r: &str, disposal: Option<&str>) -> Offence {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let code = |s: &str| Code::intern(s).expect("code");
+        Offence {
+            row: serial + 2,
+            ppo_id: Pnc::new(2003, serial),
+            offence_ref: r.into(),
+            offence_date: d("2008-01-02").expect("date"),
+            outcome_date: d("2008-02-03").expect("date"),
+            outcome: code("CONVICTION"),
+            offence_category: code("BURGLARY_DWELLING"),
+            disposal: disposal.map(code),
+            arrest_date: d("2008-01-05"),
+            charge_date: None,
+            recorded_date: d("2008-02-04").expect("date"),
+            adoption_history: serial % 2 == 0,
+        }
+    }
+
+    /// Each part gives back exactly what was put in it, through the file
+    /// (several blocks) and from memory alike.
+    #[test]
+    fn every_offence_comes_back_whole_in_its_persons_part() {
+        let long = "R".repeat(300);
+        let all: Vec<Offence> =
+            (0..80_000).map(|i| offence(i, if i % 7 == 0 { &long } else { "CR/0001/08" }, (i % 3 == 0).then_some("CUSTODY"))).collect();
+        let spill = Spill::new();
+        for (seq, chunk) in all.chunks(100).enumerate() {
+            spill.put(seq as u32, chunk);
+        }
+        let mut back: Vec<(u32, Offence)> = Vec::new();
+        for k in 0..PARTS {
+            let part = spill.part(k).expect("read back");
+            assert!(part.iter().all(|r| part_of(r.offence.ppo_id) == k));
+            back.extend(part.into_iter().map(|r| (r.seq, r.offence)));
+        }
+        back.sort_by_key(|(_, o)| o.row);
+        let want: Vec<(u32, Offence)> = all.iter().enumerate().map(|(i, o)| ((i / 100) as u32, o.clone())).collect();
+        assert_eq!(back, want);
+        assert!(spill.parts.iter().any(|p| p.lock().map(|p| p.written > 0).unwrap_or(false)), "some part went to its file");
+    }
+
+    #[test]
+    fn damaged_bytes_are_an_error_not_a_panic() {
+        let mut bytes = Vec::new();
+        encode(1, &offence(1, "CR/1", None), &mut bytes);
+        for cut in 0..bytes.len() {
+            assert!(decode_all(&bytes[..cut]).is_none_or(|v| cut == 0 && v.is_empty()), "cut at {cut}");
+        }
+        assert_eq!(decode_all(&bytes).map(|v| v.len()), Some(1));
+    }
+}
