@@ -185,10 +185,8 @@ fn run(cmd: Command) -> Result<i32, String> {
             let checked = checked?;
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             match format {
-                Format::Text => report::console::text(&checked, &skipped, &mut stdout),
-                Format::Json => {
-                    let _ = report::console::json(&checked, &skipped, &mut stdout);
-                }
+                Format::Text => report::console::text(&checked, &skipped, &mut stdout)?,
+                Format::Json => report::console::json(&checked, &skipped, &mut stdout)?,
             }
             let _ = std::io::Write::flush(&mut stdout);
             drop(stdout);

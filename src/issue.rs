@@ -41,6 +41,12 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in the order declared (`rule as u8` is its place here).
+    pub const ALL: [Rule; 27] = {
+        use Rule::*;
+        [F01, F02, F03, F04, R01, R02, R03, R04, R05, C01, C02, C03, C04, C05, C06, C07, D01, D02, D03, Q01, Q02, Q03, X01, X02, X03, X04, X05]
+    };
+
     pub fn id(self) -> &'static str {
         use Rule::*;
         match self {

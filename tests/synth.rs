@@ -76,14 +76,14 @@ fn generated_returns_validate_with_only_the_expected_warnings() {
     assert_eq!(checked.len(), n);
     let errors: Vec<String> = checked
         .iter()
-        .flat_map(|c| c.issues.iter())
+        .flat_map(|c| c.issues().expect("issues"))
         .filter(|i| i.severity == Severity::Error)
         .map(|i| format!("{} {} {} {}: {}", i.rule.id(), i.file, i.sheet, i.cell, i.message))
         .collect();
     assert!(errors.is_empty(), "errors:\n{}", errors.join("\n"));
     for c in &checked {
         assert_eq!(c.cohort.excluded + c.offence_rows.excluded, 0, "{}", c.file);
-        for i in &c.issues {
+        for i in &c.issues().expect("issues") {
             assert!(
                 matches!(i.rule, Rule::Q01 | Rule::Q02 | Rule::Q03 | Rule::X01),
                 "unexpected {} in {}: {}",
@@ -105,7 +105,7 @@ fn generated_returns_validate_with_only_the_expected_warnings() {
     let both = by_place(&code, month);
     assert_eq!(both.len(), 2);
     let x01: Vec<&str> =
-        checked.iter().filter(|c| c.issues.iter().any(|i| i.rule == Rule::X01)).map(|c| c.file.as_str()).collect();
+        checked.iter().filter(|c| c.issues().expect("issues").iter().any(|i| i.rule == Rule::X01)).map(|c| c.file.as_str()).collect();
     assert_eq!(x01.len(), 1);
     assert!(x01[0].ends_with(&format!("{code}_{month}.xlsx")), "{x01:?}");
     let (v1, v2) = if both[0].file.ends_with("_v2.xlsx") { (both[1], both[0]) } else { (both[0], both[1]) };

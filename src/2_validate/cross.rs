@@ -184,7 +184,7 @@ pub fn cross_check(checked: &mut [Checked], _register: &Register, ledger: Ledger
     let (changed, entries) = across?;
     combined.ledger = entries;
     for (i, issue) in lost.into_iter().chain(double).chain(changed) {
-        checked[i].issues.push(issue);
+        checked[i].unfiled.push(issue);
     }
     Ok(combined)
 }
@@ -211,7 +211,7 @@ fn supersede(checked: &mut [Checked]) {
             let all = names(&tied, checked);
             for &i in &tied {
                 let c = &mut checked[i];
-                c.issues.push(Issue::new(
+                c.unfiled.push(Issue::new(
                     Rule::X02,
                     &c.file.clone(),
                     format!(
@@ -227,7 +227,7 @@ fn supersede(checked: &mut [Checked]) {
         let (wfile, wdate) = (winner.file.clone(), winner.meta.submitted_on.map(uk).unwrap_or_default());
         for &i in idx.iter().filter(|i| !tied.contains(i)) {
             let c = &mut checked[i];
-            c.issues.push(Issue::new(
+            c.unfiled.push(Issue::new(
                 Rule::X01,
                 &c.file.clone(),
                 format!("superseded by {wfile} (submitted {wdate}), a later return for {scheme} {month}; this one is not used"),

@@ -2,13 +2,14 @@
 //! single-file checks of every file, in parallel ([`check_each`]).
 //!
 //! Invariants: every return keeps the span of each accepted Cohort row, and
-//! sets its accepted offences aside in the run's [`Spill`]; it keeps its
+//! sets its issues aside in the run's [`IssueLog`] and its accepted
+//! offences in the run's [`Spill`]; it keeps its
 //! offences in memory too only while it keeps its whole rows; under
 //! [`Keep::Latest`] the final state does not depend on the order in
 //! which files were read, or on thread timing: whole rows are kept by
 //! exactly the usable returns of the latest usable month.
 
-use super::{check_file_guarded, Checked, Options, Spill, Stored};
+use super::{check_file_guarded, in_report_order, Checked, IssueLog, Options, Spill, Stored};
 use crate::calendar::Month;
 use crate::ingest::Found;
 use crate::register::Register;
@@ -47,9 +48,13 @@ pub fn check_each(
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Checked> {
     let spill = Arc::new(Spill::new());
+    let log = Arc::new(IssueLog::default());
     let check = |seq: usize, f: &Found| {
         let mut c = check_file_guarded(f, schema, register, opts);
         set_aside(&mut c, &spill, seq);
+        in_report_order(&mut c.unfiled, schema);
+        c.filed = Some(IssueLog::file(&log, &c.unfiled));
+        c.unfiled = Vec::new();
         progress();
         c
     };

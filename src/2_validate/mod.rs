@@ -12,6 +12,7 @@
 mod accepted;
 mod cells;
 mod cross;
+mod issuelog;
 mod keep;
 mod meta;
 mod pnc;
@@ -19,12 +20,14 @@ mod rows;
 mod rules;
 mod sheet;
 mod spill;
+mod tape;
 
 pub use accepted::{Offence, Person, Span};
 pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, serial_date, shown, Bad};
 pub use cross::{Combined, Ledger, LedgerEntry};
 pub use keep::{check_each, Keep};
 pub use pnc::{check_letter, parse_pnc, Pnc};
+pub use issuelog::{Filed, IssueLog};
 pub use spill::Spill;
 
 use crate::calendar::Month;
@@ -137,7 +140,12 @@ pub struct Checked {
     pub cohort: Counts,
     pub offence_rows: Counts,
     pub verdict: Verdict,
-    pub issues: Vec<Issue>,
+    /// Issues not yet set aside in the run's [`IssueLog`]: a return's own
+    /// while it is checked, and any the checks across returns add to a
+    /// return checked on its own. Read them all with [`Checked::issues`].
+    pub unfiled: Vec<Issue>,
+    /// The return's issues set aside, in report order (see [`finish`]).
+    pub filed: Option<Filed>,
     /// The Return, Cohort and Offences cells, when `Options::keep_sheets`.
     pub sheets: Vec<SheetCells>,
     /// The workbook uses the 1904 date system.
@@ -160,7 +168,27 @@ impl Checked {
     }
 
     pub fn has_error(&self) -> bool {
-        self.issues.iter().any(|i| i.severity == Severity::Error)
+        self.issue_count(Severity::Error) > 0
+    }
+
+    /// Every issue of the return, in report order once [`finish`] has run.
+    /// An error only when the system lost the run's temporary file.
+    pub fn issues(&self) -> Result<Vec<Issue>, String> {
+        let mut all = match &self.filed {
+            Some(f) => f.load()?,
+            None => Vec::new(),
+        };
+        all.extend(self.unfiled.iter().cloned());
+        Ok(all)
+    }
+
+    /// How many issues of a severity, without reading them back.
+    pub fn issue_count(&self, severity: Severity) -> usize {
+        let filed = self.filed.as_ref().map_or(0, |f| match severity {
+            Severity::Error => f.errors,
+            Severity::Warning => f.warnings,
+        });
+        filed as usize + self.unfiled.iter().filter(|i| i.severity == severity).count()
     }
 
     /// Mark the return rejected: every row is excluded.
@@ -208,7 +236,7 @@ pub(super) fn check_file_guarded(found: &Found, schema: &Schema, register: &Regi
     let run = std::panic::AssertUnwindSafe(|| check_file(found, schema, register, opts));
     std::panic::catch_unwind(run).unwrap_or_else(|_| {
         let mut c = empty(found);
-        c.issues.push(Issue::new(
+        c.unfiled.push(Issue::new(
             Rule::F01,
             &c.file,
             "the file could not be read: pmf failed on it (an internal error; please send the file to the pmf maintainers). Open it in Excel, save it again as .xlsx and resend it",
@@ -235,7 +263,8 @@ fn empty(found: &Found) -> Checked {
         cohort: Counts::default(),
         offence_rows: Counts::default(),
         verdict: Verdict::Accepted,
-        issues: Vec::new(),
+        unfiled: Vec::new(),
+        filed: None,
         sheets: Vec::new(),
         date1904: false,
     }
@@ -251,6 +280,28 @@ pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) -> 
 
 fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, ledger: Ledger) -> Result<Combined, String> {
     let combined = cross::cross_check(checked, register, ledger)?;
+    // A filed return that the checks across returns added to is filed
+    // again, whole and in order; the others are in order as filed.
+    checked
+        .par_iter_mut()
+        .filter(|c| !c.unfiled.is_empty())
+        .try_for_each(|c| -> Result<(), String> {
+            let Some(log) = c.filed.as_ref().map(|f| Arc::clone(f.log())) else {
+                in_report_order(&mut c.unfiled, schema);
+                return Ok(());
+            };
+            let mut all = c.issues()?;
+            in_report_order(&mut all, schema);
+            c.filed = Some(IssueLog::file(&log, &all));
+            c.unfiled = Vec::new();
+            Ok(())
+        })?;
+    Ok(combined)
+}
+
+/// Issues in their report order: file, sheet in workbook order
+/// (file-level first), row, column. Stable: issues alike keep their order.
+pub(super) fn in_report_order(issues: &mut [Issue], schema: &Schema) {
     let rank = |sheet: &str| {
         std::iter::once("")
             .chain(std::iter::once(schema.return_sheet.name.as_str()))
@@ -258,8 +309,7 @@ fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, 
             .position(|n| n == sheet)
             .unwrap_or(usize::MAX)
     };
-    checked.par_iter_mut().for_each(|c| c.issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key())));
-    Ok(combined)
+    issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
 }
 
 /// Validate one file on its own (the cross-return rules need them all).
@@ -281,7 +331,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
             if hashed && c.sha256.is_empty() {
                 c.sha256 = ingest::sha256_file(&found.path);
             }
-            c.issues.push(Issue::new(Rule::F01, &c.file, why));
+            c.unfiled.push(Issue::new(Rule::F01, &c.file, why));
             c.reject();
             return c;
         }
@@ -294,7 +344,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     let missing: Vec<&str> =
         wanted.iter().zip(&book.sheets).filter(|(_, s)| s.is_none()).map(|(n, _)| *n).collect();
     for name in &missing {
-        c.issues.push(Issue::new(
+        c.unfiled.push(Issue::new(
             Rule::F02,
             &c.file,
             format!(
@@ -305,7 +355,7 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     }
     let mut sheets = book.sheets.into_iter();
     let return_sheet = sheets.next().flatten();
-    c.meta = meta::read_meta(return_sheet.as_ref(), schema, register, &c.file, book.date1904, &mut c.issues);
+    c.meta = meta::read_meta(return_sheet.as_ref(), schema, register, &c.file, book.date1904, &mut c.unfiled);
     let ctx = rows::Ctx {
         file: &c.file,
         schema,
@@ -319,9 +369,9 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
         .sheets
         .iter()
         .zip(&data)
-        .map(|(spec, sheet)| sheet.as_ref().map(|s| sheet::read_table(s, spec, &c.file, &mut c.issues)))
+        .map(|(spec, sheet)| sheet.as_ref().map(|s| sheet::read_table(s, spec, &c.file, &mut c.unfiled)))
         .collect();
-    let out = rows::check_rows(&ctx, tables, &mut c.issues);
+    let out = rows::check_rows(&ctx, tables, &mut c.unfiled);
     // Kept until the end of a run, so without spare capacity.
     c.spans = out.people.iter().map(Span::of).collect();
     (c.id_col, c.ref_col) = (out.id_col, out.ref_col);
@@ -339,10 +389,10 @@ pub fn check_file(found: &Found, schema: &Schema, register: &Register, opts: &Op
     c.offences.shrink_to_fit();
     c.excluded_ids = out.excluded_ids;
     c.excluded_ids.shrink_to_fit();
-    c.issues.shrink_to_fit();
+    c.unfiled.shrink_to_fit();
     c.cohort = out.cohort;
     c.offence_rows = out.offence_rows;
-    let rejected = c.issues.iter().any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));
+    let rejected = c.unfiled.iter().any(|i| i.rule.rejects_return() || (opts.strict && i.severity == Severity::Error));
     if rejected {
         c.reject();
     } else if c.rows().excluded > 0 {

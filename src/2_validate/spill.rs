@@ -8,24 +8,21 @@
 //! every offence of one person, and so every report of one Offence ref, is
 //! in one part, and the checks read one part at a time; a part reads back
 //! exactly the records written to it, in some order (threads write side by
-//! side); when no temporary file can be made or written, the records stay
-//! in memory and nothing else changes.
+//! side). Each part is a [`Tape`]: a temporary file, or memory when no file
+//! can be used.
 
+use super::tape::Tape;
 use super::{Offence, Pnc};
 use crate::schema::Code;
 use chrono::{Datelike, NaiveDate};
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 
 /// How many parts: a part holds about 1/64 of a run's offences (a few
 /// thousand at 36 national months).
 pub const PARTS: usize = 64;
 
-/// A part's bytes are written to its file in blocks of about this size.
-const BLOCK: usize = 64 * 1024;
-
 /// One offence as read back: which return (its place in the files read,
-/// [`super::Checked::seq`]) and the offence.
+/// [`super::Stored`]) and the offence.
 #[derive(Debug, Clone)]
 pub struct Record {
     pub seq: u32,
@@ -35,20 +32,7 @@ pub struct Record {
 /// The offences of a run, by part.
 #[derive(Debug, Default)]
 pub struct Spill {
-    parts: Vec<Mutex<Part>>,
-}
-
-#[derive(Debug, Default)]
-struct Part {
-    /// The temporary file, once made; `None` before, and for good once it
-    /// could not be made or written (the rest stays in `held`).
-    file: Option<std::fs::File>,
-    /// Bytes in the file.
-    written: u64,
-    /// Bytes not in the file.
-    held: Vec<u8>,
-    /// No file can be used for this part.
-    in_memory: bool,
+    parts: Vec<Mutex<Tape>>,
 }
 
 impl Spill {
@@ -63,11 +47,7 @@ impl Spill {
             encode(seq, o, &mut bytes[part_of(o.ppo_id)]);
         }
         for (k, b) in bytes.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
-            let mut part = self.parts[k].lock().unwrap_or_else(|p| p.into_inner());
-            part.held.extend_from_slice(b);
-            if part.held.len() >= BLOCK {
-                part.flush();
-            }
+            self.parts[k].lock().unwrap_or_else(|p| p.into_inner()).append(b);
         }
     }
 
@@ -75,50 +55,10 @@ impl Spill {
     /// by this run cannot be read back.
     pub fn part(&self, k: usize) -> Result<Vec<Record>, String> {
         let Some(part) = self.parts.get(k) else { return Ok(Vec::new()) };
-        let mut guard = part.lock().unwrap_or_else(|p| p.into_inner());
-        let part = &mut *guard;
-        let mut bytes = Vec::new();
-        if let Some(f) = part.file.as_mut().filter(|_| part.written > 0) {
-            f.seek(SeekFrom::Start(0))
-                .and_then(|_| Read::by_ref(f).take(part.written).read_to_end(&mut bytes))
-                .map_err(|e| format!("cannot read back pmf's temporary file of offences: {e}"))?;
-            f.seek(SeekFrom::End(0)).map_err(|e| format!("cannot use pmf's temporary file of offences: {e}"))?;
-        }
-        bytes.extend_from_slice(&part.held);
+        let mut tape = part.lock().unwrap_or_else(|p| p.into_inner());
+        let len = usize::try_from(tape.len()).map_err(|_| "pmf's temporary file of offences is too large to read back")?;
+        let bytes = tape.read(0, len)?;
         decode_all(&bytes).ok_or_else(|| "pmf's temporary file of offences is damaged; run again".to_string())
-    }
-}
-
-impl Part {
-    /// Move the held bytes to the file; on any failure keep them held and
-    /// stop using a file.
-    fn flush(&mut self) {
-        if self.in_memory {
-            return;
-        }
-        if self.file.is_none() {
-            match tempfile::tempfile() {
-                Ok(f) => self.file = Some(f),
-                Err(_) => {
-                    self.in_memory = true;
-                    return;
-                }
-            }
-        }
-        let Some(f) = self.file.as_mut() else { return };
-        // A failed write may have written part of the block: the file is
-        // cut back to what is known to be whole.
-        if f.write_all(&self.held).is_ok() {
-            self.written += self.held.len() as u64;
-            self.held = Vec::new();
-        } else {
-            self.in_memory = true;
-            let whole = f.set_len(self.written).and_then(|_| f.seek(SeekFrom::End(0)));
-            if whole.is_err() {
-                self.file = None;
-                self.written = 0;
-            }
-        }
     }
 }
 
@@ -244,13 +184,13 @@ mod tests {
         }
     }
 
-    /// Each part gives back exactly what was put in it, through the file
-    /// (several blocks) and from memory alike.
+    /// Each part gives back exactly what was put in it (the tape's own
+    /// test covers file and memory).
     #[test]
     fn every_offence_comes_back_whole_in_its_persons_part() {
         let long = "R".repeat(300);
         let all: Vec<Offence> =
-            (0..80_000).map(|i| offence(i, if i % 7 == 0 { &long } else { "CR/0001/08" }, (i % 3 == 0).then_some("CUSTODY"))).collect();
+            (0..20_000).map(|i| offence(i, if i % 7 == 0 { &long } else { "CR/0001/08" }, (i % 3 == 0).then_some("CUSTODY"))).collect();
         let spill = Spill::new();
         for (seq, chunk) in all.chunks(100).enumerate() {
             spill.put(seq as u32, chunk);
@@ -264,7 +204,6 @@ mod tests {
         back.sort_by_key(|(_, o)| o.row);
         let want: Vec<(u32, Offence)> = all.iter().enumerate().map(|(i, o)| ((i / 100) as u32, o.clone())).collect();
         assert_eq!(back, want);
-        assert!(spill.parts.iter().any(|p| p.lock().map(|p| p.written > 0).unwrap_or(false)), "some part went to its file");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::sheets::{self, Cell, ChartSpec, Sheet, Streamed};
 use rust_xlsxwriter::ChartType;
 use crate::measure::{Flag, Level, Measure, Value};
 use crate::register::REGIONS;
+use crate::issue::Severity;
 use crate::validate::Checked;
 use std::collections::{HashMap, HashSet};
 
@@ -184,6 +185,8 @@ pub fn area_workbooks(r: &Report<'_>) -> Result<Vec<(String, Vec<u8>)>, String> 
 /// issues.xlsx: every issue of the returns in scope, and the reconciliation
 /// per return. Needs no measure, so a report makes it beside them.
 pub fn issues_workbook(out: impl std::io::Write + Send, scoped: &[&Checked], as_at: Option<chrono::NaiveDate>) -> Result<(), String> {
+    // The first return whose issues could not be read back, if any.
+    let failed = std::cell::RefCell::new(None);
     let issues = Streamed {
         sheet: Sheet {
             name: "Issues".into(),
@@ -192,21 +195,27 @@ pub fn issues_workbook(out: impl std::io::Write + Send, scoped: &[&Checked], as_
             rows: Vec::new(),
             chart: None,
         },
-        len: scoped.iter().map(|c| c.issues.len()).sum(),
-        rows: Box::new(scoped.iter().flat_map(|c| &c.issues).map(|i| {
-            // Borrowed from the issues, and made as written.
-            vec![
-                Cell::Text(i.rule.id().into()),
-                Cell::Text(i.severity.name().into()),
-                Cell::Text(i.file.as_str().into()),
-                Cell::Text(i.sheet.as_str().into()),
-                Cell::Text(i.cell.as_str().into()),
-                i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text("".into())),
-                Cell::Text(i.column.as_str().into()),
-                Cell::Text(i.value.as_str().into()),
-                Cell::Text(i.message.as_str().into()),
-            ]
-        })),
+        len: scoped.iter().map(|c| c.issue_count(Severity::Error) + c.issue_count(Severity::Warning)).sum(),
+        // Read back a return at a time, and made as written.
+        rows: Box::new(
+            scoped
+                .iter()
+                .map_while(|c| c.issues().map_err(|e| *failed.borrow_mut() = Some(e)).ok())
+                .flatten()
+                .map(|i| {
+                    vec![
+                        Cell::Text(i.rule.id().into()),
+                        Cell::Text(i.severity.name().into()),
+                        Cell::Text(i.file.into()),
+                        Cell::Text(i.sheet.to_string().into()),
+                        Cell::Text(i.cell.to_string().into()),
+                        i.row.map(|n| Cell::Num(f64::from(n), sheets::Fmt::Whole)).unwrap_or(Cell::Text("".into())),
+                        Cell::Text(i.column.to_string().into()),
+                        Cell::Text(i.value.to_string().into()),
+                        Cell::Text(i.message.into()),
+                    ]
+                }),
+        ),
     };
     let returns = Sheet {
         name: "Returns".into(),
@@ -220,7 +229,7 @@ pub fn issues_workbook(out: impl std::io::Write + Send, scoped: &[&Checked], as_
             .map(|c| {
                 let rows = c.rows();
                 let n = |x: u32| Cell::Num(f64::from(x), sheets::Fmt::Whole);
-                let sev = |s| c.issues.iter().filter(|i| i.severity == s).count() as u32;
+                let sev = |s| c.issue_count(s) as u32;
                 vec![
                     Cell::Text(c.file.as_str().into()),
                     Cell::Text(c.meta.scheme.as_deref().unwrap_or_default().into()),
@@ -229,12 +238,13 @@ pub fn issues_workbook(out: impl std::io::Write + Send, scoped: &[&Checked], as_
                     n(rows.read),
                     n(rows.accepted),
                     n(rows.excluded),
-                    n(sev(crate::issue::Severity::Error)),
-                    n(sev(crate::issue::Severity::Warning)),
+                    n(sev(Severity::Error)),
+                    n(sev(Severity::Warning)),
                 ]
             })
             .collect(),
         chart: None,
     };
-    sheets::plain_workbook(out, as_at, "PMF return issues", vec![issues, returns.into()])
+    sheets::plain_workbook(out, as_at, "PMF return issues", vec![issues, returns.into()])?;
+    failed.into_inner().map_or(Ok(()), Err)
 }

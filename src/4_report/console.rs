@@ -6,12 +6,13 @@ use crate::ingest::Skipped;
 use crate::issue::Severity;
 use crate::validate::{Checked, Verdict};
 use super::seq;
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::{Error as _, SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 use std::io::Write;
 
 /// Write errors (a closed pipe) are ignored: there is no one left to tell.
-pub fn text(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) {
+/// An error only when the run's issues cannot be read back.
+pub fn text(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) -> Result<(), String> {
     for c in checked {
         let rows = c.rows();
         let place = match (&c.meta.scheme, c.meta.period) {
@@ -29,7 +30,7 @@ pub fn text(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) {
             rows.accepted,
             rows.excluded
         );
-        for i in &c.issues {
+        for i in c.issues()? {
             let at = match (i.sheet.is_empty(), i.cell.is_empty()) {
                 (true, _) => String::new(),
                 (false, true) => format!(" {}", i.sheet),
@@ -44,7 +45,7 @@ pub fn text(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) {
         let _ = writeln!(out, "note: skipped {}: {}", s.display, s.why);
     }
     let count = |v: Verdict| checked.iter().filter(|c| c.verdict == v).count();
-    let sev = |s: Severity| checked.iter().flat_map(|c| &c.issues).filter(|i| i.severity == s).count();
+    let sev = |s: Severity| checked.iter().map(|c| c.issue_count(s)).sum::<usize>();
     let with_errors = checked.iter().filter(|c| c.has_error()).count();
     let _ = writeln!(
         out,
@@ -64,6 +65,22 @@ pub fn text(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) {
         skipped.len(),
         plural(skipped.len())
     );
+    Ok(())
+}
+
+/// Every issue of the returns, read back one return at a time.
+struct Issues<'a>(&'a [Checked]);
+
+impl Serialize for Issues<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut list = s.serialize_seq(None)?;
+        for c in self.0 {
+            for i in c.issues().map_err(S::Error::custom)? {
+                list.serialize_element(&i)?;
+            }
+        }
+        list.end()
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -71,10 +88,18 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// One object: `returns`, `issues` (the fields of issues.csv) and `skipped`.
-pub fn json(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) -> std::io::Result<()> {
+/// Write errors (a closed pipe) are ignored, as in [`text`]; an error only
+/// when the run's issues cannot be read back.
+pub fn json(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) -> Result<(), String> {
     let doc = Doc { checked, skipped };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    match serde_json::to_writer_pretty(&mut *out, &doc) {
+        Err(e) if !e.is_io() => Err(e.to_string()),
+        Err(_) => Ok(()),
+        Ok(()) => {
+            let _ = writeln!(out);
+            Ok(())
+        }
+    }
 }
 
 struct Doc<'a> {
@@ -115,7 +140,7 @@ impl Serialize for Doc<'_> {
         });
         let mut doc = s.serialize_struct("Doc", 3)?;
         doc.serialize_field("returns", &seq(returns))?;
-        doc.serialize_field("issues", &seq(self.checked.iter().flat_map(|c| &c.issues)))?;
+        doc.serialize_field("issues", &Issues(self.checked))?;
         doc.serialize_field("skipped", &seq(self.skipped.iter().map(|k| SkippedRow { file: &k.display, why: &k.why })))?;
         doc.end()
     }

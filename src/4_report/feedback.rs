@@ -6,7 +6,7 @@
 use super::returnbook::excel_date;
 use super::{file_slug, write_atomic};
 use crate::ingest::Value;
-use crate::issue::{Issue, Severity};
+use crate::issue::Severity;
 use crate::schema::Schema;
 use crate::validate::{serial_date, Checked};
 use rust_xlsxwriter::{DocProperties, Format, Note, Table, TableColumn, Workbook, XlsxError};
@@ -68,7 +68,7 @@ pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {
         ws.write_string(0, i as u16, *h).map_err(xerr)?;
         ws.set_column_width(i as u16, w).map_err(xerr)?;
     }
-    let issues: Vec<&Issue> = c.issues.iter().collect();
+    let issues = c.issues()?;
     for (r, i) in issues.iter().enumerate() {
         let r = r as u32 + 1;
         ws.write_string(r, 0, i.rule.id()).map_err(xerr)?;
@@ -92,7 +92,7 @@ pub fn workbook(c: &Checked, schema: &Schema) -> Result<Vec<u8>, String> {
     for sheet in &c.sheets {
         let canonical = names.iter().find(|n| crate::ingest::same_name(n, &sheet.name)).copied().unwrap_or(&sheet.name);
         let mut marks: BTreeMap<(u32, u16), (Severity, Vec<String>)> = BTreeMap::new();
-        for i in c.issues.iter().filter(|i| i.sheet == canonical && !i.cell.is_empty()) {
+        for i in issues.iter().filter(|i| i.sheet == canonical && !i.cell.is_empty()) {
             if let Some(pos) = parse_a1(&i.cell) {
                 let e = marks.entry(pos).or_insert((i.severity, Vec::new()));
                 e.0 = e.0.min(i.severity);

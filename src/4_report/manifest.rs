@@ -89,7 +89,7 @@ pub fn json(r: &Report<'_>, outputs: &[(String, String)]) -> Result<Vec<u8>, Str
         as_at: r.as_at.map(|d| d.to_string()),
         inputs: seq(r.checked.iter().map(|c| {
             let rows = c.rows();
-            let count = |sev: Severity| c.issues.iter().filter(|i| i.severity == sev).count();
+            let count = |sev: Severity| c.issue_count(sev);
             Input {
                 path: &c.file,
                 sha256: &c.sha256,

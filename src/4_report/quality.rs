@@ -44,7 +44,7 @@ pub fn data_quality(r: &Report<'_>, scope: &Scope) -> Sheet<'static> {
         .iter()
         .map(|(code, name, cs)| {
             let verdict = |v: Verdict| cs.iter().filter(|c| c.verdict == v).count();
-            let sev = |s: Severity| cs.iter().flat_map(|c| &c.issues).filter(|i| i.severity == s).count();
+            let sev = |s: Severity| cs.iter().map(|c| c.issue_count(s)).sum::<usize>();
             let rows = |f: fn(&Checked) -> u32| cs.iter().map(|c| f(c) as usize).sum::<usize>();
             vec![
                 Cell::Text(code.clone().into()),

@@ -152,7 +152,7 @@ pub fn run(
         || {
             rayon::join(
                 || folder.stream("issues.xlsx", |f| book::issues_workbook(f, &scoped, as_at)),
-                || folder.stream("issues.csv", |f| tidy::issues_csv(f, scoped.iter().flat_map(|c| &c.issues)).map(|_| ())),
+                || folder.stream("issues.csv", |f| tidy::issues_csv(f, &scoped).map(|_| ())),
             )
         },
     );

@@ -3,6 +3,7 @@
 //! `=`, `+`, `-` or `@`) is written with a leading apostrophe.
 
 use crate::issue::Issue;
+use crate::validate::Checked;
 use crate::measure::{Measure, Value};
 
 /// A text cell made safe to open in a spreadsheet.
@@ -74,10 +75,14 @@ pub fn issue_fields(i: &Issue) -> Vec<String> {
     ]
 }
 
-/// issues.csv, written as it is made: a national run has tens of
-/// thousands of issues (about 9 MB of text over 36 months).
-pub fn issues_csv<'a, W: std::io::Write>(out: W, issues: impl Iterator<Item = &'a Issue>) -> Result<W, String> {
-    write_csv(out, &ISSUE_COLUMNS, issues.map(issue_fields))
+/// issues.csv, written as it is made, the returns' issues read back one
+/// return at a time: a national run has tens of thousands of issues
+/// (about 9 MB of text over 36 months).
+pub fn issues_csv<W: std::io::Write>(out: W, returns: &[&Checked]) -> Result<W, String> {
+    let mut failed = None;
+    let issues = returns.iter().map_while(|c| c.issues().map_err(|e| failed = Some(e)).ok()).flatten();
+    let w = write_csv(out, &ISSUE_COLUMNS, issues.map(|i| issue_fields(&i)))?;
+    failed.map_or(Ok(w), Err)
 }
 
 #[cfg(test)]

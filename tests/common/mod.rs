@@ -137,7 +137,7 @@ impl Ret {
 
     /// Validate this return alone.
     pub fn issues(&self) -> Vec<Issue> {
-        check_all(std::slice::from_ref(self)).remove(0).issues
+        check_all(std::slice::from_ref(self)).remove(0).issues().expect("issues")
     }
 
     pub fn checked(&self) -> Checked {
@@ -173,11 +173,11 @@ pub fn check_all(rets: &[Ret]) -> Vec<Checked> {
     let latest = check_files(&files, &Options { people: Keep::Latest, ..Options::default() });
     // Usable as read: a superseded return was, and so was one rejected by
     // the checks across returns (X02).
-    let usable = |c: &Checked| c.verdict != validate::Verdict::Rejected || c.issues.iter().any(|i| i.rule.id() == "X02");
+    let usable = |c: &Checked| c.verdict != validate::Verdict::Rejected || c.issues().expect("issues").iter().any(|i| i.rule.id() == "X02");
     let last = whole.iter().filter(|c| usable(c)).filter_map(|c| c.meta.period).max();
     for ((a, b), l) in whole.iter().zip(&spans).zip(&latest) {
         for other in [b, l] {
-            assert_eq!((&a.issues, a.verdict, a.rows()), (&other.issues, other.verdict, other.rows()), "{}", a.file);
+            assert_eq!((&a.issues().expect("issues"), a.verdict, a.rows()), (&other.issues().expect("issues"), other.verdict, other.rows()), "{}", a.file);
             assert_eq!(a.spans, other.spans, "{}", a.file);
         }
         assert_eq!(a.spans, a.people.iter().map(pmf::validate::Span::of).collect::<Vec<_>>(), "{}", a.file);

@@ -1,0 +1,126 @@
+//! An append-only store of bytes in an unnamed temporary file: what a run
+//! sets aside until its outputs need it ([`super::Spill`] for offences,
+//! [`super::IssueLog`] for issues), so that memory does not grow with the
+//! returns read (issue 4).
+//!
+//! Invariants: bytes read back are the bytes appended at that place; the
+//! last few KB are held in memory, and a run of fewer bytes never makes a
+//! file; when no temporary file can be made or written, the rest stays in
+//! memory and nothing else changes. The file is removed by the system when
+//! it is closed, however the run ends.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+/// Bytes are written to the file in blocks of about this size.
+const BLOCK: usize = 32 * 1024;
+
+#[derive(Debug, Default)]
+pub struct Tape {
+    /// The temporary file, once made.
+    file: Option<std::fs::File>,
+    /// Bytes in the file: places `0..written`.
+    written: u64,
+    /// The bytes after them.
+    held: Vec<u8>,
+    /// No more is written to a file: one could not be made or written.
+    in_memory: bool,
+}
+
+impl Tape {
+    /// Where the next byte appended goes.
+    pub fn len(&self) -> u64 {
+        self.written + self.held.len() as u64
+    }
+
+    pub fn append(&mut self, bytes: &[u8]) {
+        self.held.extend_from_slice(bytes);
+        if self.held.len() >= BLOCK {
+            self.flush();
+        }
+    }
+
+    /// `len` bytes from place `at`. An error only when the system lost or
+    /// cut this run's temporary file, or when asked past the end.
+    pub fn read(&mut self, at: u64, len: usize) -> Result<Vec<u8>, String> {
+        let end = at.checked_add(len as u64).filter(|&e| e <= self.len()).ok_or("pmf's temporary store was asked for bytes it does not have (an internal error)")?;
+        let mut out = Vec::with_capacity(len);
+        if at < self.written {
+            let f = self.file.as_mut().ok_or("pmf's temporary file is gone")?;
+            let upto = end.min(self.written);
+            f.seek(SeekFrom::Start(at))
+                .and_then(|_| Read::by_ref(f).take(upto - at).read_to_end(&mut out))
+                .map_err(|e| format!("cannot read back pmf's temporary file: {e}"))?;
+            if (out.len() as u64) < upto - at {
+                return Err("pmf's temporary file was cut short while the run used it; run again".into());
+            }
+        }
+        if end > self.written {
+            let from = at.saturating_sub(self.written) as usize;
+            let to = (end - self.written) as usize;
+            out.extend_from_slice(self.held.get(from..to).ok_or("pmf's temporary store is damaged (an internal error)")?);
+        }
+        Ok(out)
+    }
+
+    /// Move the held bytes to the file; on any failure keep them, and all
+    /// bytes after them, in memory.
+    fn flush(&mut self) {
+        if self.in_memory {
+            return;
+        }
+        if self.file.is_none() {
+            match tempfile::tempfile() {
+                Ok(f) => self.file = Some(f),
+                Err(_) => {
+                    self.in_memory = true;
+                    return;
+                }
+            }
+        }
+        let Some(f) = self.file.as_mut() else { return };
+        // Written at the end of what is known to be whole; a failed write
+        // may leave part of the block after it, which is never read.
+        match f.seek(SeekFrom::Start(self.written)).and_then(|_| f.write_all(&self.held)) {
+            Ok(()) => {
+                self.written += self.held.len() as u64;
+                self.held.clear();
+            }
+            Err(_) => self.in_memory = true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Any stretch reads back as appended: in the file, in memory, or
+    /// across the two; and past the end is an error.
+    #[test]
+    fn bytes_read_back_as_appended_wherever_they_are() {
+        let mut tape = Tape::default();
+        let mut all = Vec::new();
+        for i in 0..5_000u32 {
+            let chunk: Vec<u8> = (0..(i % 97)).map(|k| (i * 31 + k) as u8).collect();
+            tape.append(&chunk);
+            all.extend_from_slice(&chunk);
+        }
+        assert!(tape.written > 0 && !tape.held.is_empty(), "some in the file, some in memory");
+        assert_eq!(tape.len(), all.len() as u64);
+        let w = tape.written as usize;
+        for (at, len) in [(0, all.len()), (0, 10), (w - 5, 10), (w, 3), (all.len() - 7, 7), (12_345, 40_000)] {
+            assert_eq!(tape.read(at as u64, len).expect("read"), &all[at..at + len], "at {at}, {len} bytes");
+        }
+        assert!(tape.read(all.len() as u64 - 3, 4).is_err());
+        assert!(tape.read(u64::MAX, 2).is_err());
+    }
+
+    #[test]
+    fn a_tape_that_cannot_use_a_file_keeps_everything_in_memory() {
+        let mut tape = Tape { in_memory: true, ..Tape::default() };
+        let bytes: Vec<u8> = (0..100_000u32).map(|i| i as u8).collect();
+        tape.append(&bytes);
+        assert!(tape.file.is_none());
+        assert_eq!(tape.read(0, bytes.len()).expect("read"), bytes);
+    }
+}
