@@ -57,9 +57,9 @@ fuzz_target!(|data: &[u8]| {
     let run = std::panic::AssertUnwindSafe(|| {
         let c = validate::check_file(&found, &s.schema, &s.register, &opts);
         let mut all = vec![c];
-        validate::finish(&mut all, &s.schema, &s.register);
-        let _ = pmf::report::console::text(&all, &[]);
-        let _ = pmf::report::console::json(&all, &[]);
+        let _ = validate::finish(&mut all, &s.schema, &s.register);
+        let _ = pmf::report::console::text(&all, &[], &mut std::io::sink());
+        let _ = pmf::report::console::json(&all, &[], &mut std::io::sink());
     });
     if std::panic::catch_unwind(run).is_err() {
         let at = PANIC_AT.with(|p| p.borrow().clone());

@@ -19,28 +19,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One offence of the ledger: the person and what NI 30 counts of the
-/// latest values.
+/// latest values (24 bytes; a national run has hundreds of thousands).
 #[derive(Debug, Clone, Copy)]
 pub struct LedgerEntry {
     pub ppo: Pnc,
     pub offence_date: NaiveDate,
     pub outcome_date: NaiveDate,
     pub caution: bool,
-    /// Index into the checked returns of the return whose values these are
-    /// (`u32`: a national run's ledger has hundreds of thousands of
-    /// entries, and no run has 4 billion returns).
-    pub source: u32,
 }
 
 impl LedgerEntry {
-    pub fn new(o: &Offence, source: usize) -> LedgerEntry {
-        LedgerEntry {
-            ppo: o.ppo_id,
-            offence_date: o.offence_date,
-            outcome_date: o.outcome_date,
-            caution: o.outcome == "CAUTION",
-            source: u32::try_from(source).unwrap_or(u32::MAX),
-        }
+    pub fn new(o: &Offence) -> LedgerEntry {
+        LedgerEntry { ppo: o.ppo_id, offence_date: o.offence_date, outcome_date: o.outcome_date, caution: o.outcome == "CAUTION" }
     }
 }
 
@@ -97,6 +87,8 @@ fn offences_across(checked: &[Checked], used: &[bool], ledger: Ledger) -> Result
                 spills.len() - 1
             }
         };
+        // One return per place: a `Checked` cloned into the same run would
+        // be counted once.
         let places = &mut spills[at].1;
         if places.len() <= seq {
             places.resize(seq + 1, None);
@@ -114,9 +106,8 @@ fn offences_across(checked: &[Checked], used: &[bool], ledger: Ledger) -> Result
             // Keys are unique (D02 excludes a ref twice in one return), so
             // the unstable sort has one result.
             all.sort_unstable_by(|a, b| (a.0.ppo_id, &a.0.offence_ref, rank[a.1]).cmp(&(b.0.ppo_id, &b.0.offence_ref, rank[b.1])));
-            let by_key: Vec<(&Offence, usize)> = all.iter().map(|(o, i)| (o, *i)).collect();
-            let entries = if ledger == Ledger::Make { ledger_of(&by_key, used) } else { Vec::new() };
-            Ok((changed_offences(checked, &by_key), entries))
+            let entries = if ledger == Ledger::Make { ledger_of(&all, used) } else { Vec::new() };
+            Ok((changed_offences(checked, &all), entries))
         })
         .collect::<Result<_, String>>()?;
     let mut changed = Vec::new();
@@ -133,13 +124,13 @@ fn offences_across(checked: &[Checked], used: &[bool], ledger: Ledger) -> Result
 
 /// The ledger's entries from offences in [`offences_across`]'s order: of
 /// the used returns' offences of one key, the last wins.
-fn ledger_of(by_key: &[(&Offence, usize)], used: &[bool]) -> Vec<LedgerEntry> {
+fn ledger_of(by_key: &[(Offence, usize)], used: &[bool]) -> Vec<LedgerEntry> {
     let mut out = Vec::new();
     let mut theirs = by_key.iter().filter(|(_, i)| used[*i]).peekable();
-    while let Some(&(o, i)) = theirs.next() {
+    while let Some((o, _)) = theirs.next() {
         let last = theirs.peek().is_none_or(|next| (next.0.ppo_id, &next.0.offence_ref) != (o.ppo_id, &o.offence_ref));
         if last {
-            out.push(LedgerEntry::new(o, i));
+            out.push(LedgerEntry::new(o));
         }
     }
     out
@@ -329,11 +320,11 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
 }
 
 /// X05: an offence ref reported again with different values.
-fn changed_offences(checked: &[Checked], by_key: &[(&Offence, usize)]) -> Vec<(usize, Issue)> {
+fn changed_offences(checked: &[Checked], by_key: &[(Offence, usize)]) -> Vec<(usize, Issue)> {
     // Each offence is compared with the one before it of the same key.
     let mut found: Vec<(usize, Issue)> = Vec::new();
     for pair in by_key.windows(2) {
-        let ((prev, j), (o, i)) = (pair[0], pair[1]);
+        let ((prev, j), (o, i)) = ((&pair[0].0, pair[0].1), (&pair[1].0, pair[1].1));
         if (prev.ppo_id, &prev.offence_ref) != (o.ppo_id, &o.offence_ref) {
             continue;
         }

@@ -7,8 +7,11 @@
 //! add to it; the log is a [`Tape`] (a temporary file, or memory when no
 //! file can be used).
 
-use super::tape::Tape;
+use super::tape::{self, Cursor, Tape};
+use super::Checked;
 use crate::issue::{Issue, Rule, Severity};
+use crate::schema::Schema;
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
 /// The issues of a run's returns.
@@ -36,7 +39,7 @@ impl IssueLog {
             encode(i, &mut bytes);
         }
         let count = |s: Severity| issues.iter().filter(|i| i.severity == s).count() as u32;
-        let mut tape = log.tape.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tape = tape::lock(&log.tape);
         let at = tape.len();
         tape.append(&bytes);
         Filed { log: Arc::clone(log), at, len: bytes.len(), errors: count(Severity::Error), warnings: count(Severity::Warning) }
@@ -47,7 +50,7 @@ impl Filed {
     /// The return's issues, as filed. An error only when the system lost
     /// this run's temporary file.
     pub fn load(&self) -> Result<Vec<Issue>, String> {
-        let bytes = self.log.tape.lock().unwrap_or_else(|p| p.into_inner()).read(self.at, self.len)?;
+        let bytes = tape::lock(&self.log.tape).read(self.at, self.len)?;
         decode_all(&bytes).ok_or_else(|| "pmf's temporary file of issues is damaged; run again".to_string())
     }
 
@@ -57,9 +60,47 @@ impl Filed {
     }
 }
 
-fn text(s: &str, out: &mut Vec<u8>) {
-    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
+impl Checked {
+    /// Every issue of the return, in report order once
+    /// [`super::finish`] has run. An error only when the system lost the
+    /// run's temporary file.
+    pub fn issues(&self) -> Result<Vec<Issue>, String> {
+        let mut all = match &self.filed {
+            Some(f) => f.load()?,
+            None => Vec::new(),
+        };
+        all.extend(self.unfiled.iter().cloned());
+        Ok(all)
+    }
+
+    /// How many issues of a severity, without reading them back.
+    pub fn issue_count(&self, severity: Severity) -> usize {
+        let filed = self.filed.as_ref().map_or(0, |f| match severity {
+            Severity::Error => f.errors,
+            Severity::Warning => f.warnings,
+        });
+        filed as usize + self.unfiled.iter().filter(|i| i.severity == severity).count()
+    }
+}
+
+/// Every issue of the returns, in order, read back one return at a time,
+/// for an output written as it is made. A return whose issues cannot be
+/// read back ends the list, and the error is left in `failed`.
+pub fn read_back<'a>(returns: &'a [&'a Checked], failed: &'a RefCell<Option<String>>) -> impl Iterator<Item = Issue> + 'a {
+    returns.iter().map_while(move |c| c.issues().map_err(|e| *failed.borrow_mut() = Some(e)).ok()).flatten()
+}
+
+/// Issues in their report order: file, sheet in workbook order
+/// (file-level first), row, column. Stable: issues alike keep their order.
+pub(super) fn in_report_order(issues: &mut [Issue], schema: &Schema) {
+    let rank = |sheet: &str| {
+        std::iter::once("")
+            .chain(std::iter::once(schema.return_sheet.name.as_str()))
+            .chain(schema.sheets.iter().map(|s| s.name.as_str()))
+            .position(|n| n == sheet)
+            .unwrap_or(usize::MAX)
+    };
+    issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
 }
 
 fn encode(i: &Issue, out: &mut Vec<u8>) {
@@ -67,36 +108,21 @@ fn encode(i: &Issue, out: &mut Vec<u8>) {
     out.push(i.severity as u8);
     out.extend_from_slice(&i.row.map_or(0, |r| u64::from(r) + 1).to_le_bytes());
     for s in [i.file.as_str(), &i.sheet, &i.cell, &i.column, &i.value, &i.message] {
-        text(s, out);
-    }
-}
-
-/// Reads the fields [`encode`] wrote.
-struct Cursor<'a>(&'a [u8]);
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let head = self.0.get(..n)?;
-        self.0 = &self.0[n..];
-        Some(head)
-    }
-    fn text(&mut self) -> Option<&'a str> {
-        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        std::str::from_utf8(self.take(n)?).ok()
+        tape::put_text(s, out);
     }
 }
 
 fn decode_all(bytes: &[u8]) -> Option<Vec<Issue>> {
     let mut c = Cursor(bytes);
     let mut out = Vec::new();
-    while !c.0.is_empty() {
-        let rule = *Rule::ALL.get(usize::from(c.take(1)?[0]))?;
-        let severity = match c.take(1)?[0] {
+    while !c.is_empty() {
+        let rule = *Rule::ALL.get(usize::from(c.bytes::<1>()?[0]))?;
+        let severity = match c.bytes::<1>()?[0] {
             0 => Severity::Error,
             1 => Severity::Warning,
             _ => return None,
         };
-        let row = u64::from_le_bytes(c.take(8)?.try_into().ok()?);
+        let row = u64::from_le_bytes(c.bytes()?);
         let row = if row == 0 { None } else { Some(u32::try_from(row - 1).ok()?) };
         let [file, sheet, cell, column, value, message] = [c.text()?, c.text()?, c.text()?, c.text()?, c.text()?, c.text()?];
         out.push(Issue {

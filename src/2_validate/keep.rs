@@ -1,15 +1,16 @@
 //! What a return keeps of its accepted Cohort rows ([`Keep`]), and the
 //! single-file checks of every file, in parallel ([`check_each`]).
 //!
-//! Invariants: every return keeps the span of each accepted Cohort row, and
-//! sets its issues aside in the run's [`IssueLog`] and its accepted
+//! Invariants: every return keeps the span of each accepted Cohort row,
+//! sets its issues aside in the run's [`IssueLog`], and its accepted
 //! offences in the run's [`Spill`]; it keeps its
 //! offences in memory too only while it keeps its whole rows; under
 //! [`Keep::Latest`] the final state does not depend on the order in
 //! which files were read, or on thread timing: whole rows are kept by
 //! exactly the usable returns of the latest usable month.
 
-use super::{check_file_guarded, in_report_order, Checked, IssueLog, Options, Spill, Stored};
+use super::issuelog::in_report_order;
+use super::{check_file_guarded, Checked, IssueLog, Options, Spill, Stored};
 use crate::calendar::Month;
 use crate::ingest::Found;
 use crate::register::Register;

@@ -27,10 +27,11 @@ pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, se
 pub use cross::{Combined, Ledger, LedgerEntry};
 pub use keep::{check_each, Keep};
 pub use pnc::{check_letter, parse_pnc, Pnc};
-pub use issuelog::{Filed, IssueLog};
+pub use issuelog::{read_back, Filed, IssueLog};
 pub use spill::Spill;
 
 use crate::calendar::Month;
+use issuelog::in_report_order;
 use crate::ingest::{self, Found, Limits, SheetCells};
 use crate::issue::{Issue, Rule, Severity};
 use crate::register::Register;
@@ -171,26 +172,6 @@ impl Checked {
         self.issue_count(Severity::Error) > 0
     }
 
-    /// Every issue of the return, in report order once [`finish`] has run.
-    /// An error only when the system lost the run's temporary file.
-    pub fn issues(&self) -> Result<Vec<Issue>, String> {
-        let mut all = match &self.filed {
-            Some(f) => f.load()?,
-            None => Vec::new(),
-        };
-        all.extend(self.unfiled.iter().cloned());
-        Ok(all)
-    }
-
-    /// How many issues of a severity, without reading them back.
-    pub fn issue_count(&self, severity: Severity) -> usize {
-        let filed = self.filed.as_ref().map_or(0, |f| match severity {
-            Severity::Error => f.errors,
-            Severity::Warning => f.warnings,
-        });
-        filed as usize + self.unfiled.iter().filter(|i| i.severity == severity).count()
-    }
-
     /// Mark the return rejected: every row is excluded.
     fn reject(&mut self) {
         self.verdict = Verdict::Rejected;
@@ -215,8 +196,8 @@ pub struct Stored {
 }
 
 /// Validate every file, in parallel, then across returns. The order of the
-/// result is the order of `files`. An error only when the offences set
-/// aside on disk cannot be read back ([`Spill`]).
+/// result is the order of `files`. An error only when the offences or
+/// issues set aside on disk cannot be read back ([`Spill`], [`IssueLog`]).
 pub fn validate_all(
     files: &[Found],
     schema: &Schema,
@@ -273,7 +254,8 @@ fn empty(found: &Found) -> Checked {
 /// The checks across returns (X01–X05), then issues in their report order:
 /// file, sheet in workbook order (file-level first), row, column. Gives
 /// the returns combined, with their ledger. An error only when the
-/// offences set aside on disk cannot be read back ([`Spill`]).
+/// offences or issues set aside on disk cannot be read back ([`Spill`],
+/// [`IssueLog`]).
 pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) -> Result<Combined, String> {
     finish_checks(checked, schema, register, Ledger::Make)
 }
@@ -297,19 +279,6 @@ fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, 
             Ok(())
         })?;
     Ok(combined)
-}
-
-/// Issues in their report order: file, sheet in workbook order
-/// (file-level first), row, column. Stable: issues alike keep their order.
-pub(super) fn in_report_order(issues: &mut [Issue], schema: &Schema) {
-    let rank = |sheet: &str| {
-        std::iter::once("")
-            .chain(std::iter::once(schema.return_sheet.name.as_str()))
-            .chain(schema.sheets.iter().map(|s| s.name.as_str()))
-            .position(|n| n == sheet)
-            .unwrap_or(usize::MAX)
-    };
-    issues.sort_by_cached_key(|i| (rank(&i.sheet), i.sort_key()));
 }
 
 /// Validate one file on its own (the cross-return rules need them all).

@@ -11,7 +11,7 @@
 //! side). Each part is a [`Tape`]: a temporary file, or memory when no file
 //! can be used.
 
-use super::tape::Tape;
+use super::tape::{self, Cursor, Tape};
 use super::{Offence, Pnc};
 use crate::schema::Code;
 use chrono::{Datelike, NaiveDate};
@@ -30,7 +30,7 @@ pub struct Record {
 }
 
 /// The offences of a run, by part.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Spill {
     parts: Vec<Mutex<Tape>>,
 }
@@ -47,15 +47,15 @@ impl Spill {
             encode(seq, o, &mut bytes[part_of(o.ppo_id)]);
         }
         for (k, b) in bytes.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
-            self.parts[k].lock().unwrap_or_else(|p| p.into_inner()).append(b);
+            tape::lock(&self.parts[k]).append(b);
         }
     }
 
     /// Every record of part `k`. An error only when a temporary file made
     /// by this run cannot be read back.
     pub fn part(&self, k: usize) -> Result<Vec<Record>, String> {
-        let Some(part) = self.parts.get(k) else { return Ok(Vec::new()) };
-        let mut tape = part.lock().unwrap_or_else(|p| p.into_inner());
+        let part = self.parts.get(k).ok_or("pmf asked for a part of its offences that does not exist (an internal error)")?;
+        let mut tape = tape::lock(part);
         let len = usize::try_from(tape.len()).map_err(|_| "pmf's temporary file of offences is too large to read back")?;
         let bytes = tape.read(0, len)?;
         decode_all(&bytes).ok_or_else(|| "pmf's temporary file of offences is damaged; run again".to_string())
@@ -91,54 +91,37 @@ fn encode(seq: u32, o: &Offence, out: &mut Vec<u8>) {
         out.extend_from_slice(&c.to_le_bytes());
     }
     out.push(u8::from(o.adoption_history));
-    let r = o.offence_ref.as_bytes();
-    out.extend_from_slice(&(r.len() as u32).to_le_bytes());
-    out.extend_from_slice(r);
+    tape::put_text(&o.offence_ref, out);
 }
 
-/// Reads the little-endian fields [`encode`] wrote.
-struct Cursor<'a>(&'a [u8]);
+fn day_back(c: &mut Cursor<'_>) -> Option<Option<NaiveDate>> {
+    let d = c.bytes().map(i32::from_le_bytes)?;
+    if d == i32::MIN {
+        return Some(None);
+    }
+    NaiveDate::from_num_days_from_ce_opt(d).map(Some)
+}
 
-impl Cursor<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*head)
+fn code_back(c: &mut Cursor<'_>) -> Option<Option<Code>> {
+    let n = c.bytes().map(u16::from_le_bytes)?;
+    if n == 0 {
+        return Some(None);
     }
-    fn u32(&mut self) -> Option<u32> {
-        self.take().map(u32::from_le_bytes)
-    }
-    fn day(&mut self) -> Option<Option<NaiveDate>> {
-        let d = self.take().map(i32::from_le_bytes)?;
-        if d == i32::MIN {
-            return Some(None);
-        }
-        NaiveDate::from_num_days_from_ce_opt(d).map(Some)
-    }
-    fn code(&mut self) -> Option<Option<Code>> {
-        let c = self.take().map(u16::from_le_bytes)?;
-        if c == 0 {
-            return Some(None);
-        }
-        Code::from_id(c).map(Some)
-    }
+    Code::from_id(n).map(Some)
 }
 
 fn decode_all(bytes: &[u8]) -> Option<Vec<Record>> {
     let mut c = Cursor(bytes);
     let mut out = Vec::new();
-    while !c.0.is_empty() {
+    while !c.is_empty() {
         let seq = c.u32()?;
         let row = c.u32()?;
-        let ppo = c.take().map(u64::from_le_bytes)?;
-        let [offence_date, outcome_date, recorded_date] = [c.day()??, c.day()??, c.day()??];
-        let (arrest_date, charge_date) = (c.day()?, c.day()?);
-        let (outcome, offence_category, disposal) = (c.code()??, c.code()??, c.code()?);
-        let adoption_history = c.take::<1>()?[0] == 1;
-        let len = c.u32()? as usize;
-        let text = c.0.get(..len)?;
-        c.0 = &c.0[len..];
-        let offence_ref = std::str::from_utf8(text).ok()?.into();
+        let ppo = c.bytes().map(u64::from_le_bytes)?;
+        let [offence_date, outcome_date, recorded_date] = [day_back(&mut c)??, day_back(&mut c)??, day_back(&mut c)??];
+        let (arrest_date, charge_date) = (day_back(&mut c)?, day_back(&mut c)?);
+        let (outcome, offence_category, disposal) = (code_back(&mut c)??, code_back(&mut c)??, code_back(&mut c)?);
+        let adoption_history = c.bytes::<1>()?[0] == 1;
+        let offence_ref = c.text()?.into();
         let ppo_id = Pnc::new((ppo / 10_000_000) as u32, (ppo % 10_000_000) as u32);
         out.push(Record {
             seq,

@@ -4,12 +4,13 @@
 //! returns read (issue 4).
 //!
 //! Invariants: bytes read back are the bytes appended at that place; the
-//! last few KB are held in memory, and a run of fewer bytes never makes a
-//! file; when no temporary file can be made or written, the rest stays in
-//! memory and nothing else changes. The file is removed by the system when
-//! it is closed, however the run ends.
+//! last block (under [`BLOCK`] bytes) is held in memory, so a run that sets
+//! aside less never makes a file; when no temporary file can be made or
+//! written, the rest stays in memory and nothing else changes. The file is
+//! removed by the system when it is closed, however the run ends.
 
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::{Mutex, MutexGuard};
 
 /// Bytes are written to the file in blocks of about this size.
 const BLOCK: usize = 32 * 1024;
@@ -88,6 +89,42 @@ impl Tape {
             Err(_) => self.in_memory = true,
         }
     }
+}
+
+/// A lock that a panic elsewhere (a bug, caught per file) leaves usable:
+/// a tape's bytes are whole between calls.
+pub fn lock(tape: &Mutex<Tape>) -> MutexGuard<'_, Tape> {
+    tape.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Reads back little-endian fields and length-prefixed text; `None` at any
+/// record cut short or malformed.
+pub struct Cursor<'a>(pub &'a [u8]);
+
+impl<'a> Cursor<'a> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    pub fn u32(&mut self) -> Option<u32> {
+        self.bytes().map(u32::from_le_bytes)
+    }
+    pub fn text(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        let head = self.0.get(..n)?;
+        self.0 = &self.0[n..];
+        std::str::from_utf8(head).ok()
+    }
+}
+
+/// Appends what [`Cursor::text`] reads.
+pub fn put_text(s: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ fn counts_in(o: &LedgerEntry, from: NaiveDate, to: NaiveDate, by: NaiveDate, cau
 /// extract (sorted by PPO ID by the caller), each as a [`LedgerEntry`].
 fn proven<'a>(input: &'a Input<'a>) -> std::borrow::Cow<'a, [LedgerEntry]> {
     match input.ni30_offences {
-        Some(extract) => extract.iter().map(|o| LedgerEntry::new(o, usize::MAX)).collect(),
+        Some(extract) => extract.iter().map(LedgerEntry::new).collect(),
         None => std::borrow::Cow::Borrowed(&input.combined.ledger),
     }
 }

@@ -1,6 +1,7 @@
 //! The pooled tables behind the headline measures, for month P: one row per
-//! active person, per listed person, per offence of M8, per person ever seen,
-//! and per scheme-month of M12. Every code list comes from the schema, so a
+//! active person, per listed person, per offence of M8 (for a trend month
+//! whose offences are not kept, one row per return with its count), per
+//! person ever seen, and per scheme-month of M12. Every code list comes from the schema, so a
 //! new code is a new measure with no code change here.
 
 use super::frame::{Table, Wanted};

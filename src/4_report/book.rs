@@ -198,10 +198,7 @@ pub fn issues_workbook(out: impl std::io::Write + Send, scoped: &[&Checked], as_
         len: scoped.iter().map(|c| c.issue_count(Severity::Error) + c.issue_count(Severity::Warning)).sum(),
         // Read back a return at a time, and made as written.
         rows: Box::new(
-            scoped
-                .iter()
-                .map_while(|c| c.issues().map_err(|e| *failed.borrow_mut() = Some(e)).ok())
-                .flatten()
+            crate::validate::read_back(scoped, &failed)
                 .map(|i| {
                     vec![
                         Cell::Text(i.rule.id().into()),

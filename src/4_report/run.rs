@@ -219,7 +219,9 @@ fn reread_whole(
     let files: Vec<ingest::Found> = stale.iter().map(|&i| found[i].clone()).collect();
     let again = validate::check_each(&files, schema, register, &Options { people: Keep::People, fingerprint: Fingerprint::Skip, ..opts.clone() }, &|| ());
     for (i, c) in stale.into_iter().zip(again) {
-        if c.spans != checked[i].spans || !c.whole() {
+        // The offences in memory must be those set aside when first read.
+        let same = c.spans == checked[i].spans && c.offence_rows == checked[i].offence_rows && c.recorded == checked[i].recorded;
+        if !same || !c.whole() {
             return Err(format!("{} changed or could not be read while the report ran; run the report again", checked[i].file));
         }
         checked[i].people = c.people;

@@ -79,10 +79,9 @@ pub fn issue_fields(i: &Issue) -> Vec<String> {
 /// return at a time: a national run has tens of thousands of issues
 /// (about 9 MB of text over 36 months).
 pub fn issues_csv<W: std::io::Write>(out: W, returns: &[&Checked]) -> Result<W, String> {
-    let mut failed = None;
-    let issues = returns.iter().map_while(|c| c.issues().map_err(|e| failed = Some(e)).ok()).flatten();
-    let w = write_csv(out, &ISSUE_COLUMNS, issues.map(|i| issue_fields(&i)))?;
-    failed.map_or(Ok(w), Err)
+    let failed = std::cell::RefCell::new(None);
+    let w = write_csv(out, &ISSUE_COLUMNS, crate::validate::read_back(returns, &failed).map(|i| issue_fields(&i)))?;
+    failed.into_inner().map_or(Ok(w), Err)
 }
 
 #[cfg(test)]
