@@ -173,6 +173,7 @@ pub fn cross_check(checked: &mut [Checked], _register: &Register, ledger: Ledger
         || offences_across(shared, &used, ledger),
     );
     let (changed, entries) = across?;
+    let (lost, double) = (lost?, double?);
     combined.ledger = entries;
     for (i, issue) in lost.into_iter().chain(double).chain(changed) {
         checked[i].unfiled.push(issue);
@@ -229,15 +230,15 @@ fn supersede(checked: &mut [Checked]) {
 }
 
 /// X03: active at the end of last month's return, missing from this one.
-fn lost_people(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> {
+fn lost_people(checked: &[Checked], combined: &Combined) -> Result<Vec<(usize, Issue)>, String> {
     let mut found: Vec<(usize, Issue)> = Vec::new();
     for ((scheme, month), &cur) in &combined.used {
         let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
         let end = month.prev().last_day();
         let (p, c) = (&checked[prev], &checked[cur]);
-        let mut listed: Vec<Pnc> = c.spans.iter().map(|s| s.ppo_id).chain(c.excluded_ids.iter().copied()).collect();
+        let mut listed: Vec<Pnc> = c.all_spans()?.iter().map(|s| s.ppo_id).chain(c.excluded_ids.iter().copied()).collect();
         listed.sort_unstable();
-        for person in p.spans.iter().filter(|x| x.active_at(end)) {
+        for person in p.all_spans()?.iter().filter(|x| x.active_at(end)) {
             if listed.binary_search(&person.ppo_id).is_err() {
                 found.push((
                     cur,
@@ -256,11 +257,11 @@ fn lost_people(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> 
             }
         }
     }
-    found
+    Ok(found)
 }
 
 /// X04: one PPO ID active on two schemes on the same day, within a month.
-fn double_schemes(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue)> {
+fn double_schemes(checked: &[Checked], combined: &Combined) -> Result<Vec<(usize, Issue)>, String> {
     // Month by month, so only a month's spans are held at once (two months,
     // as two are checked in parallel): each is (return, person's span,
     // first day, last day) on a scheme that month.
@@ -269,16 +270,16 @@ fn double_schemes(checked: &[Checked], combined: &Combined) -> Vec<(usize, Issue
         months.entry(*month).or_default().push(i);
     }
     let months: Vec<(Month, Vec<usize>)> = months.into_iter().collect();
-    let by_month: Vec<Vec<(usize, Issue)>> = months.par_iter().map(|(month, returns)| month_doubles(checked, *month, returns)).collect();
-    by_month.into_iter().flatten().collect()
+    let by_month: Vec<Vec<(usize, Issue)>> = months.par_iter().map(|(month, returns)| month_doubles(checked, *month, returns)).collect::<Result<_, String>>()?;
+    Ok(by_month.into_iter().flatten().collect())
 }
 
 /// X04 within one month, for its used returns.
-fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(usize, Issue)> {
+fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Result<Vec<(usize, Issue)>, String> {
     let mut found: Vec<(usize, Issue)> = Vec::new();
     let mut spans: Vec<(usize, Span, NaiveDate, NaiveDate)> = Vec::new();
     for &i in returns {
-        for &p in &checked[i].spans {
+        for &p in checked[i].all_spans()?.iter() {
             let start = p.date_adopted.max(month.first_day());
             let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
             if start <= end {
@@ -316,7 +317,7 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Vec<(u
             }
         }
     }
-    found
+    Ok(found)
 }
 
 /// X05: an offence ref reported again with different values.

@@ -4,34 +4,29 @@
 //!
 //! Invariants: a return's issues read back exactly as filed, in the order
 //! filed; a return is filed again, whole, when the checks across returns
-//! add to it; the log is a [`Tape`] (a temporary file, or memory when no
+//! add to it; the log is a [`Shelf`] (a temporary file, or memory when no
 //! file can be used).
 
-use super::tape::{self, Cursor, Tape};
+use super::tape::{self, Cursor, Shelf, Slot};
 use super::Checked;
 use crate::issue::{Issue, Rule, Severity};
 use crate::schema::Schema;
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The issues of a run's returns.
-#[derive(Debug, Default)]
-pub struct IssueLog {
-    tape: Mutex<Tape>,
-}
+pub type IssueLog = Shelf;
 
-/// Where one return's issues are in an [`IssueLog`], and how many of each
-/// severity.
+/// Where one return's issues are in the run's [`IssueLog`], and how many of
+/// each severity.
 #[derive(Debug, Clone)]
 pub struct Filed {
-    log: Arc<IssueLog>,
-    at: u64,
-    len: usize,
+    slot: Slot,
     pub errors: u32,
     pub warnings: u32,
 }
 
-impl IssueLog {
+impl Filed {
     /// Set aside a return's issues.
     pub fn file(log: &Arc<IssueLog>, issues: &[Issue]) -> Filed {
         let mut bytes = Vec::new();
@@ -39,24 +34,18 @@ impl IssueLog {
             encode(i, &mut bytes);
         }
         let count = |s: Severity| issues.iter().filter(|i| i.severity == s).count() as u32;
-        let mut tape = tape::lock(&log.tape);
-        let at = tape.len();
-        tape.append(&bytes);
-        Filed { log: Arc::clone(log), at, len: bytes.len(), errors: count(Severity::Error), warnings: count(Severity::Warning) }
+        Filed { slot: Shelf::put(log, &bytes), errors: count(Severity::Error), warnings: count(Severity::Warning) }
     }
-}
 
-impl Filed {
     /// The return's issues, as filed. An error only when the system lost
     /// this run's temporary file.
     pub fn load(&self) -> Result<Vec<Issue>, String> {
-        let bytes = tape::lock(&self.log.tape).read(self.at, self.len)?;
-        decode_all(&bytes).ok_or_else(|| "pmf's temporary file of issues is damaged; run again".to_string())
+        decode_all(&self.slot.bytes()?).ok_or_else(|| "pmf's temporary file of issues is damaged; run again".to_string())
     }
 
     /// The log it is in, to file more of the same run.
     pub fn log(&self) -> &Arc<IssueLog> {
-        &self.log
+        self.slot.shelf()
     }
 }
 
@@ -156,7 +145,7 @@ mod tests {
             }
             all.push(i);
         }
-        let filed: Vec<(Filed, &[Issue])> = (0..300).map(|k| all.split_at(k % all.len()).1).map(|part| (IssueLog::file(&log, part), part)).collect();
+        let filed: Vec<(Filed, &[Issue])> = (0..300).map(|k| all.split_at(k % all.len()).1).map(|part| (Filed::file(&log, part), part)).collect();
         for (f, want) in &filed {
             assert_eq!(f.load().expect("load"), *want);
             assert_eq!((f.errors + f.warnings) as usize, want.len());

@@ -10,7 +10,8 @@
 //! exactly the usable returns of the latest usable month.
 
 use super::issuelog::in_report_order;
-use super::{check_file_guarded, Checked, IssueLog, Options, Spill, Stored};
+use super::tape::Shelf;
+use super::{accepted, check_file_guarded, Checked, Filed, IssueLog, Options, Spill, Stored};
 use crate::calendar::Month;
 use crate::ingest::Found;
 use crate::register::Register;
@@ -36,7 +37,9 @@ pub enum Keep {
     /// end of the chunk of files in which that month was found, so memory
     /// does not grow with the whole rows of every month.
     Latest,
-    /// None: `pmf validate`, which reads only spans.
+    /// None: `pmf validate`, whose checks across returns read only spans,
+    /// a return or a month at a time: the spans too are set aside
+    /// ([`Checked::shelved_spans`]).
     Spans,
 }
 
@@ -50,12 +53,19 @@ pub fn check_each(
 ) -> Vec<Checked> {
     let spill = Arc::new(Spill::new());
     let log = Arc::new(IssueLog::default());
+    let shelf = Arc::new(Shelf::default());
     let check = |seq: usize, f: &Found| {
         let mut c = check_file_guarded(f, schema, register, opts);
         set_aside(&mut c, &spill, seq);
         in_report_order(&mut c.unfiled, schema);
-        c.filed = Some(IssueLog::file(&log, &c.unfiled));
+        c.filed = Some(Filed::file(&log, &c.unfiled));
         c.unfiled = Vec::new();
+        // Read only by the checks across returns, one return or month at
+        // a time.
+        if opts.people == Keep::Spans {
+            c.shelved_spans = Some(Shelf::put(&shelf, &accepted::spans_bytes(&c.spans)));
+            c.spans = Vec::new();
+        }
         progress();
         c
     };

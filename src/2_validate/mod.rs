@@ -29,6 +29,7 @@ pub use keep::{check_each, Keep};
 pub use pnc::{check_letter, parse_pnc, Pnc};
 pub use issuelog::{read_back, Filed, IssueLog};
 pub use spill::Spill;
+pub use tape::Slot;
 
 use crate::calendar::Month;
 use issuelog::in_report_order;
@@ -117,8 +118,12 @@ pub struct Checked {
     pub sha256: String,
     pub format: Option<&'static str>,
     pub meta: Meta,
-    /// The accepted Cohort rows' spans, in row order.
+    /// The accepted Cohort rows' spans, in row order; empty when they are
+    /// set aside in `shelved_spans` (read them with [`Checked::all_spans`];
+    /// only `pmf validate` sets them aside, and it computes no measures).
     pub spans: Vec<Span>,
+    /// Under [`Keep::Spans`], the spans set aside.
+    pub shelved_spans: Option<Slot>,
     /// The same rows whole, when [`Options::people`] keeps them; else empty.
     pub people: Vec<Person>,
     /// The 0-based sheet columns of the PPO ID on Cohort (X04's cells) and
@@ -165,7 +170,18 @@ impl Checked {
     /// Are the accepted Cohort rows, and with them the accepted offences,
     /// kept whole ([`Keep`])?
     pub fn whole(&self) -> bool {
-        self.people.len() == self.spans.len()
+        self.people.len() == self.cohort.accepted as usize
+    }
+
+    /// The spans, from memory or read back. An error only when the system
+    /// lost the run's temporary file.
+    pub fn all_spans(&self) -> Result<std::borrow::Cow<'_, [Span]>, String> {
+        match &self.shelved_spans {
+            None => Ok(std::borrow::Cow::Borrowed(&self.spans)),
+            Some(slot) => accepted::spans_from(&slot.bytes()?)
+                .map(std::borrow::Cow::Owned)
+                .ok_or_else(|| "pmf's temporary file of spans is damaged; run again".to_string()),
+        }
     }
 
     pub fn has_error(&self) -> bool {
@@ -181,6 +197,7 @@ impl Checked {
         }
         self.people.clear();
         self.spans.clear();
+        self.shelved_spans = None;
         self.excluded_ids.clear();
         self.offences.clear();
         self.recorded = 0;
@@ -237,6 +254,7 @@ fn empty(found: &Found) -> Checked {
         id_col: u32::MAX,
         ref_col: u32::MAX,
         spans: Vec::new(),
+        shelved_spans: None,
         offences: Vec::new(),
         recorded: 0,
         stored: None,
@@ -274,7 +292,7 @@ fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, 
             };
             let mut all = c.issues()?;
             in_report_order(&mut all, schema);
-            c.filed = Some(IssueLog::file(&log, &all));
+            c.filed = Some(Filed::file(&log, &all));
             c.unfiled = Vec::new();
             Ok(())
         })?;

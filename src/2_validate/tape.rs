@@ -10,7 +10,7 @@
 //! removed by the system when it is closed, however the run ends.
 
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Bytes are written to the file in blocks of about this size.
 const BLOCK: usize = 32 * 1024;
@@ -88,6 +88,43 @@ impl Tape {
             }
             Err(_) => self.in_memory = true,
         }
+    }
+}
+
+/// A tape shared by threads, holding one piece (a return's issues, or its
+/// spans) per [`Slot`].
+#[derive(Debug, Default)]
+pub struct Shelf {
+    tape: Mutex<Tape>,
+}
+
+/// Where one piece is on a [`Shelf`].
+#[derive(Debug, Clone)]
+pub struct Slot {
+    shelf: Arc<Shelf>,
+    at: u64,
+    len: usize,
+}
+
+impl Shelf {
+    pub fn put(shelf: &Arc<Shelf>, bytes: &[u8]) -> Slot {
+        let mut tape = lock(&shelf.tape);
+        let at = tape.len();
+        tape.append(bytes);
+        Slot { shelf: Arc::clone(shelf), at, len: bytes.len() }
+    }
+}
+
+impl Slot {
+    /// The piece, as put. An error only when the system lost the run's
+    /// temporary file.
+    pub fn bytes(&self) -> Result<Vec<u8>, String> {
+        lock(&self.shelf.tape).read(self.at, self.len)
+    }
+
+    /// The shelf it is on, to put more of the same run.
+    pub fn shelf(&self) -> &Arc<Shelf> {
+        &self.shelf
     }
 }
 
