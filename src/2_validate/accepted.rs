@@ -7,7 +7,7 @@
 
 use super::Pnc;
 use crate::schema::Code;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// An accepted `Cohort` row, whole: kept only for the report month (the
 /// other months keep its [`Span`]). The PPO ID's column is the return's
@@ -67,16 +67,15 @@ const _: () = assert!(std::mem::size_of::<Span>() == 24);
 
 /// Spans as bytes, for a shelf ([`super::tape::Shelf`]).
 pub(super) fn spans_bytes(spans: &[Span]) -> Vec<u8> {
+    use super::tape::{put_code, put_day, put_pnc};
     let mut out = Vec::with_capacity(spans.len() * 24);
     for s in spans {
         out.extend_from_slice(&s.row.to_le_bytes());
-        out.extend_from_slice(&s.ppo_id.number().to_le_bytes());
-        for d in [Some(s.date_adopted), s.date_deselected] {
-            out.extend_from_slice(&d.map_or(i32::MIN, |d| d.num_days_from_ce()).to_le_bytes());
-        }
-        for c in [Some(s.strand), s.status] {
-            out.extend_from_slice(&c.map_or(0, Code::id).to_le_bytes());
-        }
+        put_pnc(s.ppo_id, &mut out);
+        put_day(Some(s.date_adopted), &mut out);
+        put_day(s.date_deselected, &mut out);
+        put_code(Some(s.strand), &mut out);
+        put_code(s.status, &mut out);
     }
     out
 }
@@ -85,21 +84,11 @@ pub(super) fn spans_bytes(spans: &[Span]) -> Vec<u8> {
 pub(super) fn spans_from(bytes: &[u8]) -> Option<Vec<Span>> {
     let mut c = super::tape::Cursor(bytes);
     let mut out = Vec::with_capacity(bytes.len() / 24);
-    let day = |d: i32| if d == i32::MIN { Some(None) } else { NaiveDate::from_num_days_from_ce_opt(d).map(Some) };
-    let code = |n: u16| if n == 0 { Some(None) } else { Code::from_id(n).map(Some) };
     while !c.is_empty() {
-        let row = c.u32()?;
-        let ppo = c.bytes().map(u64::from_le_bytes)?;
-        let (adopted, deselected) = (c.bytes().map(i32::from_le_bytes)?, c.bytes().map(i32::from_le_bytes)?);
-        let (strand, status) = (c.bytes().map(u16::from_le_bytes)?, c.bytes().map(u16::from_le_bytes)?);
-        out.push(Span {
-            row,
-            ppo_id: Pnc::new((ppo / 10_000_000) as u32, (ppo % 10_000_000) as u32),
-            date_adopted: day(adopted)??,
-            date_deselected: day(deselected)?,
-            strand: code(strand)??,
-            status: code(status)?,
-        });
+        let (row, ppo_id) = (c.u32()?, c.pnc()?);
+        let (date_adopted, date_deselected) = (c.day()??, c.day()?);
+        let (strand, status) = (c.code()??, c.code()?);
+        out.push(Span { row, ppo_id, date_adopted, date_deselected, strand, status });
     }
     Some(out)
 }

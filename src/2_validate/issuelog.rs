@@ -4,8 +4,8 @@
 //!
 //! Invariants: a return's issues read back exactly as filed, in the order
 //! filed; a return is filed again, whole, when the checks across returns
-//! add to it; the log is a [`Shelf`] (a temporary file, or memory when no
-//! file can be used).
+//! add to it; they are filed on the run's [`Shelf`] (a temporary file, or
+//! memory when no file can be used).
 
 use super::tape::{self, Cursor, Shelf, Slot};
 use super::Checked;
@@ -14,10 +14,7 @@ use crate::schema::Schema;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-/// The issues of a run's returns.
-pub type IssueLog = Shelf;
-
-/// Where one return's issues are in the run's [`IssueLog`], and how many of
+/// Where one return's issues are on the run's [`Shelf`], and how many of
 /// each severity.
 #[derive(Debug, Clone)]
 pub struct Filed {
@@ -28,13 +25,13 @@ pub struct Filed {
 
 impl Filed {
     /// Set aside a return's issues.
-    pub fn file(log: &Arc<IssueLog>, issues: &[Issue]) -> Filed {
+    pub fn file(shelf: &Arc<Shelf>, issues: &[Issue]) -> Filed {
         let mut bytes = Vec::new();
         for i in issues {
             encode(i, &mut bytes);
         }
         let count = |s: Severity| issues.iter().filter(|i| i.severity == s).count() as u32;
-        Filed { slot: Shelf::put(log, &bytes), errors: count(Severity::Error), warnings: count(Severity::Warning) }
+        Filed { slot: Shelf::put(shelf, &bytes), errors: count(Severity::Error), warnings: count(Severity::Warning) }
     }
 
     /// The return's issues, as filed. An error only when the system lost
@@ -43,8 +40,8 @@ impl Filed {
         decode_all(&self.slot.bytes()?).ok_or_else(|| "pmf's temporary file of issues is damaged; run again".to_string())
     }
 
-    /// The log it is in, to file more of the same run.
-    pub fn log(&self) -> &Arc<IssueLog> {
+    /// The shelf they are on, to file more of the same run.
+    pub fn shelf(&self) -> &Arc<Shelf> {
         self.slot.shelf()
     }
 }
@@ -136,7 +133,7 @@ mod tests {
     #[test]
     fn a_returns_issues_read_back_as_filed() {
         assert!(Rule::ALL.iter().enumerate().all(|(n, r)| *r as usize == n), "Rule::ALL is in declared order");
-        let log = Arc::new(IssueLog::default());
+        let log = Arc::new(Shelf::default());
         let mut all = Vec::new();
         for (n, rule) in Rule::ALL.iter().enumerate() {
             let mut i = Issue::new(*rule, &format!("r{n}.xlsx"), "x".repeat(n * 50)).sheet("Cohort").column("PPO ID").value("01/02/2003\n");

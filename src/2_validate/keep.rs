@@ -1,17 +1,17 @@
 //! What a return keeps of its accepted Cohort rows ([`Keep`]), and the
 //! single-file checks of every file, in parallel ([`check_each`]).
 //!
-//! Invariants: every return keeps the span of each accepted Cohort row,
-//! sets its issues aside in the run's [`IssueLog`], and its accepted
-//! offences in the run's [`Spill`]; it keeps its
-//! offences in memory too only while it keeps its whole rows; under
+//! Invariants: every return keeps the span of each accepted Cohort row (or,
+//! under [`Keep::Spans`], sets them aside on the run's [`Shelf`]), sets its
+//! issues aside on that shelf and its accepted offences in the run's
+//! [`Spill`], and keeps its offences in memory too only while it keeps its
+//! whole rows; under
 //! [`Keep::Latest`] the final state does not depend on the order in
 //! which files were read, or on thread timing: whole rows are kept by
 //! exactly the usable returns of the latest usable month.
 
 use super::issuelog::in_report_order;
-use super::tape::Shelf;
-use super::{accepted, check_file_guarded, Checked, Filed, IssueLog, Options, Spill, Stored};
+use super::{accepted, check_file_guarded, Checked, Filed, Options, Shelf, Spill, Stored};
 use crate::calendar::Month;
 use crate::ingest::Found;
 use crate::register::Register;
@@ -51,21 +51,10 @@ pub fn check_each(
     opts: &Options,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<Checked> {
-    let spill = Arc::new(Spill::new());
-    let log = Arc::new(IssueLog::default());
-    let shelf = Arc::new(Shelf::default());
+    let stores = (Arc::new(Spill::new()), Arc::new(Shelf::default()));
     let check = |seq: usize, f: &Found| {
         let mut c = check_file_guarded(f, schema, register, opts);
-        set_aside(&mut c, &spill, seq);
-        in_report_order(&mut c.unfiled, schema);
-        c.filed = Some(Filed::file(&log, &c.unfiled));
-        c.unfiled = Vec::new();
-        // Read only by the checks across returns, one return or month at
-        // a time.
-        if opts.people == Keep::Spans {
-            c.shelved_spans = Some(Shelf::put(&shelf, &accepted::spans_bytes(&c.spans)));
-            c.spans = Vec::new();
-        }
+        set_aside(&mut c, &stores, seq, schema, opts.people);
         progress();
         c
     };
@@ -75,14 +64,21 @@ pub fn check_each(
     check_latest(files, &check, LATEST_CHUNK)
 }
 
-/// Put a return's accepted offences in the spill, and drop them from
-/// memory unless its whole rows are kept.
-fn set_aside(c: &mut Checked, spill: &Arc<Spill>, seq: usize) {
+/// Set aside on disk what a return need not hold: its accepted offences
+/// (in the spill; kept in memory too while its whole rows are), its issues
+/// in report order, and under [`Keep::Spans`] its spans, which only the
+/// checks across returns read, a return or a month at a time.
+fn set_aside(c: &mut Checked, (spill, shelf): &(Arc<Spill>, Arc<Shelf>), seq: usize, schema: &Schema, keep: Keep) {
     let seq = u32::try_from(seq).unwrap_or(u32::MAX);
     spill.put(seq, &c.offences);
     c.stored = Some(Stored { spill: Arc::clone(spill), seq });
     if !c.whole() {
         c.offences = Vec::new();
+    }
+    in_report_order(&mut c.unfiled, schema);
+    c.filed = Some(Filed::file(shelf, &std::mem::take(&mut c.unfiled)));
+    if keep == Keep::Spans {
+        c.shelved_spans = Some(Shelf::put(shelf, &accepted::spans_bytes(&std::mem::take(&mut c.spans))));
     }
 }
 

@@ -27,9 +27,9 @@ pub use cells::{parse_text_date, read_code, read_date, read_text, read_whole, se
 pub use cross::{Combined, Ledger, LedgerEntry};
 pub use keep::{check_each, Keep};
 pub use pnc::{check_letter, parse_pnc, Pnc};
-pub use issuelog::{read_back, Filed, IssueLog};
+pub use issuelog::{read_back, Filed};
 pub use spill::Spill;
-pub use tape::Slot;
+pub use tape::{Shelf, Slot};
 
 use crate::calendar::Month;
 use issuelog::in_report_order;
@@ -146,7 +146,7 @@ pub struct Checked {
     pub cohort: Counts,
     pub offence_rows: Counts,
     pub verdict: Verdict,
-    /// Issues not yet set aside in the run's [`IssueLog`]: a return's own
+    /// Issues not yet set aside on the run's [`Shelf`]: a return's own
     /// while it is checked, and any the checks across returns add to a
     /// return checked on its own. Read them all with [`Checked::issues`].
     pub unfiled: Vec<Issue>,
@@ -213,8 +213,8 @@ pub struct Stored {
 }
 
 /// Validate every file, in parallel, then across returns. The order of the
-/// result is the order of `files`. An error only when the offences or
-/// issues set aside on disk cannot be read back ([`Spill`], [`IssueLog`]).
+/// result is the order of `files`. An error only when what was set aside
+/// on disk cannot be read back ([`Spill`], [`Shelf`]).
 pub fn validate_all(
     files: &[Found],
     schema: &Schema,
@@ -271,9 +271,8 @@ fn empty(found: &Found) -> Checked {
 
 /// The checks across returns (X01–X05), then issues in their report order:
 /// file, sheet in workbook order (file-level first), row, column. Gives
-/// the returns combined, with their ledger. An error only when the
-/// offences or issues set aside on disk cannot be read back ([`Spill`],
-/// [`IssueLog`]).
+/// the returns combined, with their ledger. An error only when what was
+/// set aside on disk cannot be read back ([`Spill`], [`Shelf`]).
 pub fn finish(checked: &mut [Checked], schema: &Schema, register: &Register) -> Result<Combined, String> {
     finish_checks(checked, schema, register, Ledger::Make)
 }
@@ -286,13 +285,13 @@ fn finish_checks(checked: &mut [Checked], schema: &Schema, register: &Register, 
         .par_iter_mut()
         .filter(|c| !c.unfiled.is_empty())
         .try_for_each(|c| -> Result<(), String> {
-            let Some(log) = c.filed.as_ref().map(|f| Arc::clone(f.log())) else {
+            let Some(shelf) = c.filed.as_ref().map(|f| Arc::clone(f.shelf())) else {
                 in_report_order(&mut c.unfiled, schema);
                 return Ok(());
             };
             let mut all = c.issues()?;
             in_report_order(&mut all, schema);
-            c.filed = Some(Filed::file(&log, &all));
+            c.filed = Some(Filed::file(&shelf, &all));
             c.unfiled = Vec::new();
             Ok(())
         })?;

@@ -13,8 +13,6 @@
 
 use super::tape::{self, Cursor, Tape};
 use super::{Offence, Pnc};
-use crate::schema::Code;
-use chrono::{Datelike, NaiveDate};
 use std::sync::Mutex;
 
 /// How many parts: a part holds about 1/64 of a run's offences (a few
@@ -68,46 +66,18 @@ fn part_of(ppo: Pnc) -> usize {
     (ppo.number() % PARTS as u64) as usize
 }
 
-fn day(d: NaiveDate) -> i32 {
-    d.num_days_from_ce()
-}
-
-fn day_opt(d: Option<NaiveDate>) -> i32 {
-    d.map_or(i32::MIN, day)
-}
-
-fn code_opt(c: Option<Code>) -> u16 {
-    c.map_or(0, Code::id)
-}
-
 fn encode(seq: u32, o: &Offence, out: &mut Vec<u8>) {
     out.extend_from_slice(&seq.to_le_bytes());
     out.extend_from_slice(&o.row.to_le_bytes());
-    out.extend_from_slice(&o.ppo_id.number().to_le_bytes());
-    for d in [day(o.offence_date), day(o.outcome_date), day(o.recorded_date), day_opt(o.arrest_date), day_opt(o.charge_date)] {
-        out.extend_from_slice(&d.to_le_bytes());
+    tape::put_pnc(o.ppo_id, out);
+    for d in [Some(o.offence_date), Some(o.outcome_date), Some(o.recorded_date), o.arrest_date, o.charge_date] {
+        tape::put_day(d, out);
     }
-    for c in [o.outcome.id(), o.offence_category.id(), code_opt(o.disposal)] {
-        out.extend_from_slice(&c.to_le_bytes());
+    for c in [Some(o.outcome), Some(o.offence_category), o.disposal] {
+        tape::put_code(c, out);
     }
     out.push(u8::from(o.adoption_history));
     tape::put_text(&o.offence_ref, out);
-}
-
-fn day_back(c: &mut Cursor<'_>) -> Option<Option<NaiveDate>> {
-    let d = c.bytes().map(i32::from_le_bytes)?;
-    if d == i32::MIN {
-        return Some(None);
-    }
-    NaiveDate::from_num_days_from_ce_opt(d).map(Some)
-}
-
-fn code_back(c: &mut Cursor<'_>) -> Option<Option<Code>> {
-    let n = c.bytes().map(u16::from_le_bytes)?;
-    if n == 0 {
-        return Some(None);
-    }
-    Code::from_id(n).map(Some)
 }
 
 fn decode_all(bytes: &[u8]) -> Option<Vec<Record>> {
@@ -116,13 +86,12 @@ fn decode_all(bytes: &[u8]) -> Option<Vec<Record>> {
     while !c.is_empty() {
         let seq = c.u32()?;
         let row = c.u32()?;
-        let ppo = c.bytes().map(u64::from_le_bytes)?;
-        let [offence_date, outcome_date, recorded_date] = [day_back(&mut c)??, day_back(&mut c)??, day_back(&mut c)??];
-        let (arrest_date, charge_date) = (day_back(&mut c)?, day_back(&mut c)?);
-        let (outcome, offence_category, disposal) = (code_back(&mut c)??, code_back(&mut c)??, code_back(&mut c)?);
+        let ppo_id = c.pnc()?;
+        let [offence_date, outcome_date, recorded_date] = [c.day()??, c.day()??, c.day()??];
+        let (arrest_date, charge_date) = (c.day()?, c.day()?);
+        let (outcome, offence_category, disposal) = (c.code()??, c.code()??, c.code()?);
         let adoption_history = c.bytes::<1>()?[0] == 1;
         let offence_ref = c.text()?.into();
-        let ppo_id = Pnc::new((ppo / 10_000_000) as u32, (ppo % 10_000_000) as u32);
         out.push(Record {
             seq,
             offence: Offence {
@@ -147,6 +116,8 @@ fn decode_all(bytes: &[u8]) -> Option<Vec<Record>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::Code;
+    use chrono::NaiveDate;
 
     fn offence(serial: u32, r: &str, disposal: Option<&str>) -> Offence {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();

@@ -1,6 +1,6 @@
 //! An append-only store of bytes in an unnamed temporary file: what a run
 //! sets aside until its outputs need it ([`super::Spill`] for offences,
-//! [`super::IssueLog`] for issues), so that memory does not grow with the
+//! a [`Shelf`] for issues and `validate`'s spans), so that memory does not grow with the
 //! returns read (issue 4).
 //!
 //! Invariants: bytes read back are the bytes appended at that place; the
@@ -9,6 +9,9 @@
 //! written, the rest stays in memory and nothing else changes. The file is
 //! removed by the system when it is closed, however the run ends.
 
+use super::Pnc;
+use crate::schema::Code;
+use chrono::{Datelike, NaiveDate};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -134,7 +137,8 @@ pub fn lock(tape: &Mutex<Tape>) -> MutexGuard<'_, Tape> {
     tape.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Reads back little-endian fields and length-prefixed text; `None` at any
+/// Reads back the fields the `put_` functions below write: little-endian
+/// numbers, length-prefixed text, dates, codes and PNC IDs; `None` at any
 /// record cut short or malformed.
 pub struct Cursor<'a>(pub &'a [u8]);
 
@@ -156,12 +160,47 @@ impl<'a> Cursor<'a> {
         self.0 = &self.0[n..];
         std::str::from_utf8(head).ok()
     }
+    /// A date, or none: `Some(None)` for a blank one.
+    pub fn day(&mut self) -> Option<Option<NaiveDate>> {
+        let d = self.bytes().map(i32::from_le_bytes)?;
+        if d == i32::MIN {
+            return Some(None);
+        }
+        NaiveDate::from_num_days_from_ce_opt(d).map(Some)
+    }
+    /// A code of this process, or none: `Some(None)` for a blank one.
+    pub fn code(&mut self) -> Option<Option<Code>> {
+        let n = self.bytes().map(u16::from_le_bytes)?;
+        if n == 0 {
+            return Some(None);
+        }
+        Code::from_id(n).map(Some)
+    }
+    pub fn pnc(&mut self) -> Option<Pnc> {
+        let n = self.bytes().map(u64::from_le_bytes)?;
+        Some(Pnc::new((n / 10_000_000) as u32, (n % 10_000_000) as u32))
+    }
 }
 
 /// Appends what [`Cursor::text`] reads.
 pub fn put_text(s: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
+}
+
+/// Appends what [`Cursor::day`] reads.
+pub fn put_day(d: Option<NaiveDate>, out: &mut Vec<u8>) {
+    out.extend_from_slice(&d.map_or(i32::MIN, |d| d.num_days_from_ce()).to_le_bytes());
+}
+
+/// Appends what [`Cursor::code`] reads.
+pub fn put_code(c: Option<Code>, out: &mut Vec<u8>) {
+    out.extend_from_slice(&c.map_or(0, Code::id).to_le_bytes());
+}
+
+/// Appends what [`Cursor::pnc`] reads.
+pub fn put_pnc(p: Pnc, out: &mut Vec<u8>) {
+    out.extend_from_slice(&p.number().to_le_bytes());
 }
 
 #[cfg(test)]
