@@ -15,6 +15,7 @@ use crate::issue::{Issue, Rule};
 use crate::register::Register;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -168,14 +169,10 @@ pub fn cross_check(checked: &mut [Checked], _register: &Register, ledger: Ledger
     for &i in combined.used.values() {
         used[i] = true;
     }
-    let ((lost, double), across) = rayon::join(
-        || rayon::join(|| lost_people(shared, &combined), || double_schemes(shared, &combined)),
-        || offences_across(shared, &used, ledger),
-    );
+    let (spans, across) = rayon::join(|| spans_across(shared, &combined), || offences_across(shared, &used, ledger));
     let (changed, entries) = across?;
-    let (lost, double) = (lost?, double?);
     combined.ledger = entries;
-    for (i, issue) in lost.into_iter().chain(double).chain(changed) {
+    for (i, issue) in spans?.into_iter().chain(changed) {
         checked[i].unfiled.push(issue);
     }
     Ok(combined)
@@ -229,57 +226,73 @@ fn supersede(checked: &mut [Checked]) {
     }
 }
 
-/// X03: active at the end of last month's return, missing from this one.
-fn lost_people(checked: &[Checked], combined: &Combined) -> Result<Vec<(usize, Issue)>, String> {
-    let mut found: Vec<(usize, Issue)> = Vec::new();
-    for ((scheme, month), &cur) in &combined.used {
-        let Some(&prev) = combined.used.get(&(scheme.clone(), month.prev())) else { continue };
-        let end = month.prev().last_day();
-        let (p, c) = (&checked[prev], &checked[cur]);
-        let mut listed: Vec<Pnc> = c.all_spans()?.iter().map(|s| s.ppo_id).chain(c.excluded_ids.iter().copied()).collect();
-        listed.sort_unstable();
-        for person in p.all_spans()?.iter().filter(|x| x.active_at(end)) {
-            if listed.binary_search(&person.ppo_id).is_err() {
-                found.push((
-                    cur,
-                    Issue::new(
-                        Rule::X03,
-                        &c.file,
-                        format!(
-                            "PPO {} was active at the end of {} ({}, row {}) but is not on this return; list them, with a Date deselected and reason if they left",
-                            person.ppo_id, month.prev(), p.file, person.row
-                        ),
-                    )
-                    .sheet("Cohort")
-                    .column("PPO ID")
-                    .value(&person.ppo_id.to_string()),
-                ));
+/// X03 and X04, month by month, two months side by side: a month reads the
+/// spans of its used returns once, for both checks, and those of the month
+/// before for X03, so at most four months' spans are held at once. The
+/// issues come back X03 first, then X04.
+fn spans_across(checked: &[Checked], combined: &Combined) -> Result<Vec<(usize, Issue)>, String> {
+    // Each month's used returns, by scheme code.
+    let mut months: BTreeMap<Month, Vec<(&str, usize)>> = BTreeMap::new();
+    for ((scheme, month), &i) in &combined.used {
+        months.entry(*month).or_default().push((scheme.as_str(), i));
+    }
+    let found: Vec<(Vec<(usize, Issue)>, Vec<(usize, Issue)>)> = months
+        .par_iter()
+        .map(|(&month, returns)| {
+            let spans: Vec<Cow<'_, [Span]>> = returns.iter().map(|&(_, i)| checked[i].all_spans()).collect::<Result<_, String>>()?;
+            let mut lost = Vec::new();
+            if let Some(before) = months.get(&month.prev()) {
+                for (&(scheme, cur), now) in returns.iter().zip(&spans) {
+                    if let Ok(k) = before.binary_search_by(|&(s, _)| s.cmp(scheme)) {
+                        let prev = before[k].1;
+                        lost_people(checked, month, (prev, &checked[prev].all_spans()?), (cur, now), &mut lost);
+                    }
+                }
             }
+            let month_spans: Vec<(usize, &[Span])> = returns.iter().map(|&(_, i)| i).zip(spans.iter().map(|s| &s[..])).collect();
+            Ok((lost, month_doubles(checked, month, &month_spans)))
+        })
+        .collect::<Result<_, String>>()?;
+    let (lost, double): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+    Ok(lost.into_iter().flatten().chain(double.into_iter().flatten()).collect())
+}
+
+/// X03 for one return (`cur`, of `month`) against its scheme's return of
+/// the month before (`prev`): who was active at that month's end and is not
+/// listed now.
+fn lost_people(checked: &[Checked], month: Month, (prev, before): (usize, &[Span]), (cur, now): (usize, &[Span]), found: &mut Vec<(usize, Issue)>) {
+    let end = month.prev().last_day();
+    let (p, c) = (&checked[prev], &checked[cur]);
+    let mut listed: Vec<Pnc> = now.iter().map(|s| s.ppo_id).chain(c.excluded_ids.iter().copied()).collect();
+    listed.sort_unstable();
+    for person in before.iter().filter(|x| x.active_at(end)) {
+        if listed.binary_search(&person.ppo_id).is_err() {
+            found.push((
+                cur,
+                Issue::new(
+                    Rule::X03,
+                    &c.file,
+                    format!(
+                        "PPO {} was active at the end of {} ({}, row {}) but is not on this return; list them, with a Date deselected and reason if they left",
+                        person.ppo_id, month.prev(), p.file, person.row
+                    ),
+                )
+                .sheet("Cohort")
+                .column("PPO ID")
+                .value(&person.ppo_id.to_string()),
+            ));
         }
     }
-    Ok(found)
 }
 
-/// X04: one PPO ID active on two schemes on the same day, within a month.
-fn double_schemes(checked: &[Checked], combined: &Combined) -> Result<Vec<(usize, Issue)>, String> {
-    // Month by month, so only a month's spans are held at once (two months,
-    // as two are checked in parallel): each is (return, person's span,
-    // first day, last day) on a scheme that month.
-    let mut months: BTreeMap<Month, Vec<usize>> = BTreeMap::new();
-    for ((_, month), &i) in &combined.used {
-        months.entry(*month).or_default().push(i);
-    }
-    let months: Vec<(Month, Vec<usize>)> = months.into_iter().collect();
-    let by_month: Vec<Vec<(usize, Issue)>> = months.par_iter().map(|(month, returns)| month_doubles(checked, *month, returns)).collect::<Result<_, String>>()?;
-    Ok(by_month.into_iter().flatten().collect())
-}
-
-/// X04 within one month, for its used returns.
-fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Result<Vec<(usize, Issue)>, String> {
+/// X04 within one month: one PPO ID active on two schemes on the same day.
+/// `returns` are the month's used returns with their spans.
+fn month_doubles(checked: &[Checked], month: Month, returns: &[(usize, &[Span])]) -> Vec<(usize, Issue)> {
     let mut found: Vec<(usize, Issue)> = Vec::new();
+    // (return, person's span, first day, last day) on a scheme that month.
     let mut spans: Vec<(usize, Span, NaiveDate, NaiveDate)> = Vec::new();
-    for &i in returns {
-        for &p in checked[i].all_spans()?.iter() {
+    for &(i, theirs) in returns {
+        for &p in theirs {
             let start = p.date_adopted.max(month.first_day());
             let end = p.date_deselected.unwrap_or(month.last_day()).min(month.last_day());
             if start <= end {
@@ -317,7 +330,7 @@ fn month_doubles(checked: &[Checked], month: Month, returns: &[usize]) -> Result
             }
         }
     }
-    Ok(found)
+    found
 }
 
 /// X05: an offence ref reported again with different values.

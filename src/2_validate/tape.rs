@@ -51,12 +51,11 @@ impl Tape {
         if at < self.written {
             let f = self.file.as_mut().ok_or("pmf's temporary file is gone")?;
             let upto = end.min(self.written);
-            f.seek(SeekFrom::Start(at))
-                .and_then(|_| Read::by_ref(f).take(upto - at).read_to_end(&mut out))
-                .map_err(|e| format!("cannot read back pmf's temporary file: {e}"))?;
-            if (out.len() as u64) < upto - at {
-                return Err("pmf's temporary file was cut short while the run used it; run again".into());
-            }
+            out.resize((upto - at) as usize, 0);
+            f.seek(SeekFrom::Start(at)).and_then(|_| f.read_exact(&mut out)).map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => "pmf's temporary file was cut short while the run used it; run again".to_string(),
+                _ => format!("cannot read back pmf's temporary file: {e}"),
+            })?;
         }
         if end > self.written {
             let from = at.saturating_sub(self.written) as usize;

@@ -90,7 +90,7 @@ fn plural(n: usize) -> &'static str {
 /// One object: `returns`, `issues` (the fields of issues.csv) and `skipped`.
 /// Write errors (a closed pipe) are ignored, as in [`text`]; an error only
 /// when the run's issues cannot be read back.
-pub fn json(checked: &[Checked], skipped: &[Skipped], out: &mut dyn Write) -> Result<(), String> {
+pub fn json(checked: &[Checked], skipped: &[Skipped], out: &mut impl Write) -> Result<(), String> {
     let doc = Doc { checked, skipped };
     match serde_json::to_writer_pretty(&mut *out, &doc) {
         Err(e) if !e.is_io() => Err(e.to_string()),
