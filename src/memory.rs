@@ -1,9 +1,10 @@
 //! How the binary's allocator (mimalloc, chosen in `main.rs`) returns freed
 //! memory to the system, phase by phase (issue 4, measured by `bench/bench.py`):
 //! - while returns are read, every file churns buffers of about the same
-//!   sizes: freed pages are kept a little while for reuse (mimalloc's
-//!   default delay). Returning them at once and faulting them back in cost
-//!   about a tenth of a national run's time;
+//!   sizes: freed pages are kept 100 ms for reuse. Returning them at once
+//!   and faulting them back in cost about a tenth of a national run's time;
+//!   mimalloc's default 10 ms cost validate and the report about 1–2% of
+//!   their time against 100 ms, which holds 1–2 MB more (session 12);
 //! - once every return is read, what a run holds mostly grows: freed pages
 //!   go back after 1 ms. Returning them at once kept the 36-month national
 //!   peak about 20 MB lower (about 235 against 255 MB) but faulted the same
@@ -22,8 +23,9 @@
 /// mimalloc's options, as numbered in its `mimalloc.h` (v2).
 const ARENA_EAGER_COMMIT: i32 = 4;
 const PURGE_DELAY: i32 = 15;
-/// mimalloc's default purge delay, in milliseconds.
-const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 10;
+/// The purge delay while files are read, in milliseconds (mimalloc's
+/// default is 10).
+const READING_PURGE_DELAY_MS: std::ffi::c_long = 100;
 /// The purge delay once every file is read, in milliseconds.
 const HOLDING_PURGE_DELAY_MS: std::ffi::c_long = 1;
 
@@ -34,7 +36,7 @@ pub fn reading() {
     // when memory is committed and returned, never what a pointer holds.
     unsafe {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, DEFAULT_PURGE_DELAY_MS);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, READING_PURGE_DELAY_MS);
     }
 }
 
