@@ -226,10 +226,10 @@ fn supersede(checked: &mut [Checked]) {
     }
 }
 
-/// X03 and X04, month by month, two months side by side: a month reads the
-/// spans of its used returns once, for both checks, and those of the month
-/// before for X03, so at most four months' spans are held at once. The
-/// issues come back X03 first, then X04.
+/// X03 and X04, month by month, a month per core: a month reads the spans
+/// of its used returns once, for both checks, and one return at a time of
+/// the month before for X03, so about a month's spans per core are held
+/// at once. The issues come back X03 first, then X04.
 fn spans_across(checked: &[Checked], combined: &Combined) -> Result<Vec<(usize, Issue)>, String> {
     // Each month's used returns, by scheme code.
     let mut months: BTreeMap<Month, Vec<(&str, usize)>> = BTreeMap::new();
