@@ -219,6 +219,27 @@ fn x04_one_person_on_two_schemes() {
 }
 
 #[test]
+fn x03_compares_with_the_same_schemes_return_of_the_month_before() {
+    // Only another scheme returned for February: nobody on this scheme was
+    // active at February's end, so nobody is lost.
+    let other_feb = february().meta(0, t("TST02")).meta(1, t("Testshire City PPO"));
+    let march = Ret::base().remove_cohort_row(3).remove_offence_row(2);
+    let c = check_all(&[other_feb, march.clone()]);
+    assert!(!summary(&c[1].issues().expect("issues")).iter().any(|s| s.starts_with("X03")), "{:?}", summary(&c[1].issues().expect("issues")));
+    // The same February from this scheme: person 42 is lost.
+    let c = check_all(&[february(), march]);
+    assert_eq!(summary(&c[1].issues().expect("issues")), vec!["X03@Cohort"]);
+}
+
+#[test]
+fn x03_and_x04_on_one_return_come_in_report_order() {
+    let march = Ret::base().remove_cohort_row(3).remove_offence_row(2);
+    let other = Ret::base().meta(0, t("TST02")).meta(1, t("Testshire City PPO")).remove_cohort_row(3).remove_cohort_row(2).remove_cohort_row(1).remove_offence_row(2).remove_offence_row(1).remove_offence_row(0);
+    let c = check_all(&[february(), march, other]);
+    assert_eq!(summary(&c[1].issues().expect("issues")), vec!["X03@Cohort", "X04@Cohort!A2"]);
+}
+
+#[test]
 fn x05_an_offence_corrected_in_a_later_return() {
     let feb_offence = vec![t("2001/0123456F"), t("CR/0009/08"), d("2008-01-10"), d("2008-02-05"), t("CONVICTION"), t("SHOPLIFTING"), t("FINE"), None, None, d("2008-02-06")];
     let mut corrected = feb_offence.clone();

@@ -227,6 +227,19 @@ mod tests {
         assert!(tape.read(u64::MAX, 2).is_err());
     }
 
+    /// A temporary file cut short under the run (by another program) is
+    /// an error that says so, not a panic or bytes of the wrong length.
+    #[test]
+    fn a_file_cut_short_is_an_error() {
+        let mut tape = Tape::default();
+        tape.append(&vec![7u8; 3 * BLOCK]);
+        let file = tape.file.as_ref().expect("a file");
+        file.set_len(10).expect("cut");
+        let why = tape.read(0, 100).expect_err("cut short");
+        assert!(why.contains("cut short"), "{why}");
+        assert_eq!(tape.read(2, 8).expect("the part still there"), vec![7u8; 8]);
+    }
+
     #[test]
     fn a_tape_that_cannot_use_a_file_keeps_everything_in_memory() {
         let mut tape = Tape { in_memory: true, ..Tape::default() };
