@@ -249,7 +249,7 @@ fn spans_across(checked: &[Checked], combined: &Combined) -> Result<Vec<(usize, 
                     }
                 }
             }
-            let month_spans: Vec<(usize, &[Span])> = returns.iter().map(|&(_, i)| i).zip(spans.iter().map(|s| &s[..])).collect();
+            let month_spans: Vec<(usize, &[Span])> = returns.iter().zip(&spans).map(|(&(_, i), s)| (i, &s[..])).collect();
             Ok((lost, month_doubles(checked, month, &month_spans)))
         })
         .collect::<Result<_, String>>()?;
